@@ -1,0 +1,110 @@
+// net/ipv4/ip_input.c: ip_rcv → ip_rcv_finish (routing decision) → ip_local_deliver or ip_forward.
+
+import type { SkBuff } from '../net/skbuff.js';
+import { WireError } from '../wire/errors.js';
+import { decodeIpv4Header, IPPROTO_ICMP, IPPROTO_UDP } from '../wire/ipv4.js';
+import { formatIpv4 } from '../wire/inet.js';
+import { icmpRcv, icmpSend } from './icmp.js';
+import { ICMP_DEST_UNREACH, ICMP_PROT_UNREACH } from '../wire/icmp.js';
+import { ipForward } from './ip_forward.js';
+import type { Ipv4Netns } from './ipv4-netns.js';
+import { ipRouteInput, type Rtable } from './route.js';
+import { udpRcv } from './udp.js';
+
+export type InputSkb = SkBuff & { dev: NonNullable<SkBuff['dev']> };
+
+/** A decoded view of the header the input path needs. */
+export interface IpInfo {
+  src: number;
+  dst: number;
+  protocol: number;
+  ttl: number;
+  tos: number;
+  headerLength: number;
+  totalLength: number;
+  fragmented: boolean;
+  firstFragment: boolean;
+}
+
+export function ipRcv(v4: Ipv4Netns, skb: SkBuff): void {
+  const dev = skb.dev!;
+  const ns = v4.ns;
+  // ip_rcv_core(): frames for another host's MAC are not ours.
+  if (skb.pktType === 'OTHERHOST') {
+    ns.emit('ip_rcv', 'drop', { dev: dev.name, reason: 'OTHERHOST' }, skb.pkt);
+    return;
+  }
+  let info: IpInfo;
+  try {
+    const { header, checksumValid } = decodeIpv4Header(skb.bytes);
+    if (!checksumValid) {
+      ns.emit('ip_rcv', 'drop', { dev: dev.name, reason: 'IP_CSUM' }, skb.pkt);
+      return;
+    }
+    if (header.totalLength > skb.bytes.length || header.totalLength < header.ihl * 4) {
+      ns.emit('ip_rcv', 'drop', { dev: dev.name, reason: 'PKT_TOO_SMALL' }, skb.pkt);
+      return;
+    }
+    info = {
+      src: header.src,
+      dst: header.dst,
+      protocol: header.protocol,
+      ttl: header.ttl,
+      tos: header.tos,
+      headerLength: header.ihl * 4,
+      totalLength: header.totalLength,
+      fragmented: header.mf || header.fragmentOffset !== 0,
+      firstFragment: header.fragmentOffset === 0,
+    };
+  } catch (e) {
+    if (!(e instanceof WireError)) throw e;
+    ns.emit('ip_rcv', 'drop', { dev: dev.name, reason: 'IP_INHDR', error: e.message }, skb.pkt);
+    return;
+  }
+  const ev = ns.emit('ip_rcv', 'call', { dev: dev.name, src: formatIpv4(info.src), dst: formatIpv4(info.dst), proto: info.protocol, ttl: info.ttl }, skb.pkt);
+  ns.sim.trace.within(ev, () => ipRcvFinish(v4, { ...skb, dev }, info));
+}
+
+/** ip_rcv_finish(): route the packet, then dst_input(). */
+function ipRcvFinish(v4: Ipv4Netns, skb: InputSkb, info: IpInfo): void {
+  const res = ipRouteInput(v4, info.dst, info.src, info.tos, skb.dev, info.protocol);
+  if (!res.ok) {
+    v4.ns.emit('ip_route_input_noref', 'drop', { dev: skb.dev.name, reason: res.reason, errno: res.errno }, skb.pkt);
+    return;
+  }
+  const rt = res.rt;
+  switch (rt.input) {
+    case 'local':
+      ipLocalDeliver(v4, skb, info, rt);
+      break;
+    case 'forward':
+      ipForward(v4, skb, info, rt);
+      break;
+    case 'mr_input':
+      if (v4.mrInput) v4.mrInput(skb, info, rt);
+      else v4.ns.emit('ip_mr_input', 'drop', { reason: 'NO_MR_TABLE' }, skb.pkt);
+      break;
+    default:
+      break;
+  }
+}
+
+/** ip_local_deliver() → ip_local_deliver_finish(): raw sockets see it first, then the protocol handler. */
+export function ipLocalDeliver(v4: Ipv4Netns, skb: InputSkb, info: IpInfo, rt: Rtable): void {
+  if (info.fragmented) {
+    v4.ns.emit('ip_local_deliver', 'drop', { reason: 'FRAGMENT_NOT_MODELLED' }, skb.pkt);
+    return;
+  }
+  const ev = v4.ns.emit('ip_local_deliver', 'call', { proto: info.protocol, route: rt.type }, skb.pkt);
+  v4.ns.sim.trace.within(ev, () => {
+    const rawTaken = v4.rawDeliver ? v4.rawDeliver(skb, info) : false;
+    const handler = v4.protocolHandlers.get(info.protocol);
+    if (handler) handler(skb, info, rt);
+    else if (info.protocol === IPPROTO_UDP) udpRcv(v4, skb, info, rt);
+    else if (info.protocol === IPPROTO_ICMP) icmpRcv(v4, skb, info, rt);
+    else if (!rawTaken) {
+      v4.ns.emit('ip_local_deliver_finish', 'drop', { reason: 'NO_PROTOCOL', proto: info.protocol }, skb.pkt);
+      icmpSend(v4, skb, info, rt, ICMP_DEST_UNREACH, ICMP_PROT_UNREACH);
+    }
+  });
+}

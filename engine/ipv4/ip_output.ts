@@ -1,0 +1,117 @@
+// net/ipv4/ip_output.c: building a datagram for a local sender, ip_output/ip_mc_output, and the
+// neighbour step (ip_finish_output2). Neighbour resolution is instantaneous in this model: the MAC of
+// the next hop is read from the topology. A next hop nobody answers for fails after the kernel's
+// 3 s of ARP probes (ucast_solicit 3 × retrans_time 1 s) and the packet is dropped.
+
+import { devQueueXmit, netifReceiveSkb } from '../net/link-xmit.js';
+import type { NetDevice } from '../net/netdevice.js';
+import { BROADCAST_MAC, type SkBuff } from '../net/skbuff.js';
+import { NSEC_PER_SEC } from '../sim/time.js';
+import { encodeIpv4 } from '../wire/ipv4.js';
+import type { Ipv4Option } from '../wire/ipv4-options.js';
+import { ethMcMap, formatIpv4, isLbcast, isMulticast, type Ipv4Addr } from '../wire/inet.js';
+import { ipCheckMc } from './igmp.js';
+import type { Ipv4Netns } from './ipv4-netns.js';
+import type { Rtable } from './route.js';
+
+export interface BuildOptions {
+  src: Ipv4Addr;
+  dst: Ipv4Addr;
+  protocol: number;
+  ttl: number;
+  tos: number;
+  df: boolean;
+  options?: Ipv4Option[];
+}
+
+/** __ip_select_ident(): a fresh IP id (a per-namespace counter from a seeded start). DF datagrams of unconnected sockets carry id 0. */
+export function ipSelectIdent(v4: Ipv4Netns): number {
+  if (v4.ipId === 0) v4.ipId = 1 + v4.ns.sim.rng.below(0xfffe);
+  v4.ipId = (v4.ipId + 1) & 0xffff;
+  return v4.ipId;
+}
+
+export function buildDatagram(v4: Ipv4Netns, o: BuildOptions, payload: Uint8Array): Uint8Array {
+  return encodeIpv4(
+    { ttl: o.ttl, protocol: o.protocol, src: o.src, dst: o.dst, tos: o.tos, df: o.df, id: o.df ? 0 : ipSelectIdent(v4), options: o.options ?? [] },
+    payload,
+  );
+}
+
+export interface LocalOutOptions {
+  /** IP_MULTICAST_LOOP (default on): a local copy of multicast for members on the output interface. */
+  mcLoop?: boolean;
+}
+
+/** ip_local_out(): a locally built datagram leaves along `rt`. Returns the packet record id. */
+export function ipLocalOut(v4: Ipv4Netns, bytes: Uint8Array, rt: Rtable, opts: LocalOutOptions = {}): number {
+  const pkt = v4.ns.sim.trace.packet(v4.ns.name, rt.dev.name, bytes);
+  const ev = v4.ns.emit('ip_local_out', 'call', { dev: rt.dev.name, route: rt.type, len: bytes.length }, pkt);
+  v4.ns.sim.trace.within(ev, () => {
+    const skb: SkBuff = { pkt, bytes, dev: rt.dev, pktType: 'OUTGOING', mark: 0 };
+    if (rt.type === 'local') {
+      // Destined to ourselves: through the loopback device.
+      const lo = v4.ns.devByName('lo')!;
+      devQueueXmit({ ...skb, dev: lo, dstMac: lo.mac });
+      return;
+    }
+    if (rt.type === 'multicast' || rt.type === 'broadcast') ipMcOutput(v4, skb, rt, opts.mcLoop ?? true);
+    else ipFinishOutput2(v4, skb, rt);
+  });
+  return pkt;
+}
+
+/** ip_mc_output(): loop a copy back for local members (IP_MULTICAST_LOOP), then transmit. */
+export function ipMcOutput(v4: Ipv4Netns, skb: SkBuff, rt: Rtable, loop: boolean): void {
+  const dst = readDst(skb.bytes);
+  const dev = rt.dev;
+  if (loop && ((isMulticast(dst) && ipCheckMc(dev.inDev, dst, 0, skb.bytes[9]!)) || rt.type === 'broadcast')) {
+    v4.ns.emit('dev_loopback_xmit', 'call', { dev: dev.name }, skb.pkt);
+    v4.ns.sim.schedule(0, () => netifReceiveSkb(dev, { ...skb, dev, pktType: 'LOOPBACK' }, false));
+  }
+  const ttl = skb.bytes[8]!;
+  if (ttl === 0) return; // ip_mc_output: a TTL-0 datagram is only looped back
+  ipFinishOutput2(v4, skb, rt);
+}
+
+function readDst(b: Uint8Array): Ipv4Addr {
+  return ((b[16]! << 24) | (b[17]! << 16) | (b[18]! << 8) | b[19]!) >>> 0;
+}
+
+/** ip_finish_output2() + neigh_output(): pick the destination MAC and hand the frame to the device. */
+export function ipFinishOutput2(v4: Ipv4Netns, skb: SkBuff, rt: Rtable): void {
+  const dev = rt.dev;
+  const dst = readDst(skb.bytes);
+  if (isMulticast(dst)) {
+    devQueueXmit({ ...skb, dev, dstMac: ethMcMap(dst) });
+    return;
+  }
+  if (isLbcast(dst) || rt.type === 'broadcast') {
+    devQueueXmit({ ...skb, dev, dstMac: BROADCAST_MAC });
+    return;
+  }
+  const nexthop = rt.gw || dst;
+  const mac = neighResolve(dev, nexthop);
+  v4.ns.emit('neigh_resolve_output', 'lookup', { dev: dev.name, nexthop: formatIpv4(nexthop), result: mac ? 'REACHABLE' : 'FAILED' }, skb.pkt);
+  if (mac) {
+    devQueueXmit({ ...skb, dev, dstMac: mac });
+    return;
+  }
+  // arp_solicit() would probe for 3 s; then neigh_invalidate() → ipv4_link_failure() drops the packet.
+  v4.ns.sim.schedule(3 * NSEC_PER_SEC, () => {
+    v4.ns.emit('ipv4_link_failure', 'drop', { dev: dev.name, nexthop: formatIpv4(nexthop), reason: 'NEIGH_FAILED' }, skb.pkt);
+    v4.onLinkFailure?.(skb);
+  });
+}
+
+/** Who answers ARP for `addr` on the link of `dev`? (arp_ignore=0: any local address of the peer node.) */
+export function neighResolve(dev: NetDevice, addr: Ipv4Addr): Uint8Array | null {
+  const peer = dev.peer?.dev;
+  if (!peer || !dev.operational) return null;
+  const candidates: NetDevice[] = peer.segment ? peer.segment.ports.filter((p) => p !== peer && p.operational && p.peer).map((p) => p.peer!.dev) : [peer];
+  for (const c of candidates) {
+    if (!c.operational) continue;
+    for (const { ifa } of c.ns.ipv4.allIfaddrs()) if (ifa.local === addr) return c.mac;
+  }
+  return null;
+}

@@ -1,0 +1,75 @@
+// Frames leaving a device and arriving at another: dev_queue_xmit() → (veth, LAN bridge, loopback) →
+// netif_receive_skb() → the protocol handler (ip_rcv). The bridge of a LAN segment floods every frame.
+
+import { formatMac } from '../wire/inet.js';
+import type { NetDevice } from './netdevice.js';
+import type { Network } from './network.js';
+import { BROADCAST_MAC, isMulticastMac, macEquals, type PktType, type SkBuff } from './skbuff.js';
+
+/** dev_queue_xmit(): count, trace and hand the frame to the link. A down device drops it. */
+export function devQueueXmit(skb: SkBuff & { dev: NetDevice; dstMac: Uint8Array }): boolean {
+  const dev = skb.dev;
+  const ns = dev.ns;
+  if (!dev.operational) {
+    dev.stats.tx_dropped++;
+    ns.emit('dev_queue_xmit', 'drop', { dev: dev.name, reason: dev.isUp ? 'NO_CARRIER' : 'DEV_DOWN' }, skb.pkt);
+    return false;
+  }
+  dev.stats.tx_packets++;
+  dev.stats.tx_bytes += skb.bytes.length;
+  const ev = ns.emit('dev_queue_xmit', 'tx', { dev: dev.name, dst_mac: formatMac(skb.dstMac), len: skb.bytes.length }, skb.pkt);
+  ns.sim.trace.within(ev, () => {
+    if (dev.kind === 'loopback') {
+      // loopback_xmit(): straight back into the same device's receive path.
+      ns.sim.schedule(0, () => netifReceiveSkb(dev, { ...skb, pktType: 'LOOPBACK' }));
+    } else if (dev.kind === 'veth') {
+      ns.net.transmit(dev, skb);
+    }
+    // dummy_xmit(): the frame is consumed and counted, nothing more.
+  });
+  return true;
+}
+
+export function transmitFrame(net: Network, dev: NetDevice, frame: { pkt: number; bytes: Uint8Array; dstMac: Uint8Array }): void {
+  const peer = dev.peer?.dev;
+  if (!peer) return;
+  net.sim.schedule(net.linkDelay, () => {
+    if (!peer.registered) return;
+    const seg = peer.segment;
+    if (!seg) {
+      netifReceiveFrame(peer, frame);
+      return;
+    }
+    // The bridge: the frame enters on `peer` and is flooded out of every other up port.
+    for (const port of seg.ports) {
+      if (port === peer || !port.operational || !port.peer) continue;
+      netifReceiveFrame(port.peer.dev, frame);
+    }
+  });
+}
+
+/** eth_type_trans(): classify the frame by destination MAC. */
+export function classifyFrame(dev: NetDevice, dstMac: Uint8Array): PktType {
+  if (isMulticastMac(dstMac)) return macEquals(dstMac, BROADCAST_MAC) ? 'BROADCAST' : 'MULTICAST';
+  return macEquals(dstMac, dev.mac) ? 'HOST' : 'OTHERHOST';
+}
+
+function netifReceiveFrame(dev: NetDevice, frame: { pkt: number; bytes: Uint8Array; dstMac: Uint8Array }): void {
+  if (!dev.operational) return;
+  netifReceiveSkb(dev, { pkt: frame.pkt, bytes: frame.bytes, dev, pktType: classifyFrame(dev, frame.dstMac), mark: 0, dstMac: frame.dstMac });
+}
+
+/**
+ * netif_receive_skb(): count and pass to IPv4. veth, like the bridge, has no multicast MAC filter, so
+ * every multicast frame reaches ip_rcv, where ip_route_input_mc() decides. A looped-back copy
+ * (dev_loopback_xmit) is not counted as received by the driver.
+ */
+export function netifReceiveSkb(dev: NetDevice, skb: SkBuff, countRx = true): void {
+  const ns = dev.ns;
+  if (countRx) {
+    dev.stats.rx_packets++;
+    dev.stats.rx_bytes += skb.bytes.length;
+  }
+  const ev = ns.emit('netif_receive_skb', 'rx', { dev: dev.name, pkt_type: skb.pktType, len: skb.bytes.length }, skb.pkt);
+  ns.sim.trace.within(ev, () => ns.ipv4.ipRcv({ ...skb, dev }));
+}

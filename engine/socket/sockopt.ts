@@ -1,0 +1,93 @@
+// setsockopt()/getsockopt() entry points: the level and option number pick the handler as in the kernel
+// (sock_setsockopt for SOL_SOCKET; ip_setsockopt for SOL_IP, which hands MRT_* to ip_mroute_setsockopt).
+// Values are typed (a number, or the struct as an object); `optlen` may be given to reproduce the
+// kernel's length checks exactly as a C caller would trigger them.
+
+import { Errno, KernelError } from '../net/errno.js';
+import { IPPROTO_IP, MRT_BASE, MRT_MAX, SOL_SOCKET, SO_BINDTODEVICE, SO_BROADCAST, SO_MARK, SO_REUSEADDR } from './constants.js';
+import type { InetSock } from './inet-sock.js';
+import { ipGetsockopt, ipSetsockopt, type SockoptValue } from './ip_sockglue.js';
+
+export type { SockoptValue };
+
+/** Handler for MRT_* options; installed by the ipmr module (a kernel without CONFIG_IP_MROUTE has none). */
+export type MrouteSockopt = {
+  set(sk: InetSock, optname: number, value: SockoptValue, optlen?: number): void;
+  get(sk: InetSock, optname: number): SockoptValue;
+};
+
+let mroute: MrouteSockopt | null = null;
+
+export function registerMrouteSockopt(handler: MrouteSockopt): void {
+  mroute = handler;
+}
+
+export function setsockopt(sk: InetSock, level: number, optname: number, value: SockoptValue, optlen?: number): void {
+  if (sk.closed) throw new KernelError(Errno.EBADF);
+  if (level === SOL_SOCKET) return sockSetsockopt(sk, optname, value);
+  if (level !== IPPROTO_IP) throw new KernelError(Errno.ENOPROTOOPT);
+  if (optname >= MRT_BASE && optname <= MRT_MAX) {
+    if (!mroute) throw new KernelError(Errno.ENOPROTOOPT);
+    return mroute.set(sk, optname, value, optlen);
+  }
+  ipSetsockopt(sk, optname, value, optlen);
+}
+
+export function getsockopt(sk: InetSock, level: number, optname: number): SockoptValue {
+  if (sk.closed) throw new KernelError(Errno.EBADF);
+  if (level === SOL_SOCKET) return sockGetsockopt(sk, optname);
+  if (level !== IPPROTO_IP) throw new KernelError(Errno.ENOPROTOOPT);
+  if (optname >= MRT_BASE && optname <= MRT_MAX) {
+    if (!mroute) throw new KernelError(Errno.ENOPROTOOPT);
+    return mroute.get(sk, optname);
+  }
+  return ipGetsockopt(sk, optname);
+}
+
+function intOf(value: SockoptValue): number {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  throw new KernelError(Errno.EINVAL);
+}
+
+function sockSetsockopt(sk: InetSock, optname: number, value: SockoptValue): void {
+  switch (optname) {
+    case SO_REUSEADDR:
+      sk.reuseAddr = intOf(value) !== 0;
+      return;
+    case SO_BROADCAST:
+      sk.broadcast = intOf(value) !== 0;
+      return;
+    case SO_MARK:
+      sk.mark = intOf(value) >>> 0;
+      return;
+    case SO_BINDTODEVICE: {
+      if (typeof value !== 'string') throw new KernelError(Errno.EINVAL);
+      if (value === '') {
+        sk.bindDev = 0;
+        return;
+      }
+      const dev = sk.ns.devByName(value);
+      if (!dev) throw new KernelError(Errno.ENODEV);
+      sk.bindDev = dev.ifindex;
+      return;
+    }
+    default:
+      throw new KernelError(Errno.ENOPROTOOPT);
+  }
+}
+
+function sockGetsockopt(sk: InetSock, optname: number): SockoptValue {
+  switch (optname) {
+    case SO_REUSEADDR:
+      return sk.reuseAddr ? 1 : 0;
+    case SO_BROADCAST:
+      return sk.broadcast ? 1 : 0;
+    case SO_MARK:
+      return sk.mark;
+    case SO_BINDTODEVICE:
+      return sk.bindDev ? (sk.ns.devByIndex(sk.bindDev)?.name ?? '') : '';
+    default:
+      throw new KernelError(Errno.ENOPROTOOPT);
+  }
+}

@@ -1,0 +1,43 @@
+// Small builders for engine tests: addresses and static routes without going through `ip`.
+
+import { devOpen } from '../../../engine/net/dev.js';
+import type { Netns } from '../../../engine/net/netns.js';
+import { newIfaddr, RT_SCOPE_UNIVERSE } from '../../../engine/ipv4/devinet.js';
+import { RTPROT_BOOT, RT_TABLE_MAIN } from '../../../engine/ipv4/fib-types.js';
+import { parseIpv4 } from '../../../engine/wire/inet.js';
+
+export function ip4(s: string): number {
+  const a = parseIpv4(s);
+  if (a === null) throw new Error(`bad address ${s}`);
+  return a;
+}
+
+/** `ip addr add CIDR dev DEV; ip link set DEV up` */
+export function addr(ns: Netns, dev: string, cidr: string): void {
+  const [a, l] = cidr.split('/');
+  const d = ns.devByName(dev)!;
+  ns.ipv4.addAddress(d, newIfaddr(ip4(a!), Number(l), dev));
+  devOpen(d);
+}
+
+/** `ip route add DST via GW dev DEV` in main. */
+export function route(ns: Netns, dst: string, gw: string, dev: string): void {
+  const [a, l] = dst === 'default' ? ['0.0.0.0', '0'] : dst.split('/');
+  ns.ipv4.fibTable(RT_TABLE_MAIN, true)!.insert({
+    table: RT_TABLE_MAIN,
+    dst: ip4(a!),
+    plen: Number(l),
+    tos: 0,
+    type: 'unicast',
+    protocol: RTPROT_BOOT,
+    scope: RT_SCOPE_UNIVERSE,
+    priority: 0,
+    prefsrc: 0,
+    nhs: [{ gw: ip4(gw), dev: ns.devByName(dev)!, weight: 1, flags: 0, scope: 253 }],
+  });
+}
+
+export function forwarding(ns: Netns, on: boolean): void {
+  ns.ipv4.devconfAll.values.forwarding = on ? 1 : 0;
+  for (const d of ns.deviceList()) d.inDev.conf.values.forwarding = on ? 1 : 0;
+}
