@@ -1,0 +1,71 @@
+// A running lab: the Network built from a LabSpec, its startup scripts run, and the operations the app and
+// the CLI perform on it (commands on a node, advancing simulated time). Loopback devices come up with the
+// node, as in a container; every other device is configured by the node's startup commands.
+
+import { devOpen } from '../../../engine/net/dev.js';
+import { Network } from '../../../engine/net/network.js';
+import { runCommandLine } from '../../../engine/iproute2/shell.js';
+import type { CmdResult } from '../../../engine/iproute2/result.js';
+import { MemorySink } from '../../../engine/sim/trace.js';
+import type { Nanos } from '../../../engine/sim/time.js';
+import type { LabSpec } from './spec.js';
+
+export interface StartupError {
+  node: string;
+  file: string;
+  line: number;
+  command: string;
+  rc: number;
+  message: string;
+}
+
+export class LabSession {
+  readonly net: Network;
+  readonly trace = new MemorySink();
+  readonly startupErrors: StartupError[] = [];
+
+  constructor(
+    readonly spec: LabSpec,
+    opts: { seed?: number } = {},
+  ) {
+    this.net = new Network({ seed: opts.seed ?? spec.seed });
+    this.net.sim.trace.addSink(this.trace);
+    for (const n of spec.nodes) {
+      const ns = this.net.addNode(n.name, n.role);
+      devOpen(ns.devByName('lo')!);
+    }
+    for (const l of spec.links) this.net.link(l.endpoints[0].node, l.endpoints[0].iface, l.endpoints[1].node, l.endpoints[1].iface);
+    for (const s of spec.segments) for (const m of s.members) this.net.attach(m.node, m.iface, s.name);
+    for (const n of spec.nodes) {
+      n.startup.forEach((command, i) => {
+        const r = this.runCommand(n.name, command);
+        if (r.rc !== 0) {
+          this.startupErrors.push({
+            node: n.name,
+            file: n.startupSource?.file ?? `${spec.name}:${n.name}`,
+            line: n.startupSource?.lines[i] ?? i + 1,
+            command,
+            rc: r.rc,
+            message: r.stderr.trim(),
+          });
+        }
+      });
+    }
+  }
+
+  get now(): Nanos {
+    return this.net.sim.now;
+  }
+
+  /** Runs one console command on a node, as typed (`ip addr`, `sysctl -w ...`, `ping -c 3 10.0.0.2`). */
+  runCommand(node: string, line: string): CmdResult {
+    const ns = this.net.nodes.get(node);
+    if (!ns) return { rc: 127, stdout: '', stderr: `no node "${node}"\n` };
+    return runCommandLine(ns, line);
+  }
+
+  /** Advances simulated time by `duration` ns, running everything due. */
+  advance(duration: Nanos): void {
+    this.net.sim.run({ until: this.net.sim.now + duration });
+  }
+}

@@ -1,0 +1,43 @@
+// The in-memory form of a lab: what the YAML loader (issue 8) produces and what a session, the app and the
+// CLI consume. Topology follows containerlab (nodes, links with endpoints) plus LAN segments; node setup
+// is a list of .startup-style commands.
+
+export type NodeRole = 'host' | 'router';
+
+export interface LabNodeSpec {
+  name: string;
+  role: NodeRole;
+  /** Commands run in order when the node starts (Kathará .startup syntax). */
+  startup: string[];
+  /** Where the startup commands came from, for error positions: file and the line of each command. */
+  startupSource?: { file: string; lines: number[] };
+}
+
+export interface EndpointSpec {
+  node: string;
+  iface: string;
+}
+
+/** A point-to-point link (a veth pair). */
+export interface LinkSpec {
+  endpoints: [EndpointSpec, EndpointSpec];
+}
+
+/** A LAN segment (a bridge flooding every frame) and the interfaces attached to it. */
+export interface SegmentSpec {
+  name: string;
+  members: EndpointSpec[];
+}
+
+export interface LabSpec {
+  name: string;
+  title: string;
+  description: string;
+  seed: number;
+  profile: 'modern' | 'book';
+  nodes: LabNodeSpec[];
+  links: LinkSpec[];
+  segments: SegmentSpec[];
+  /** Node positions for the topology view (the lab's layout file). */
+  layout?: Record<string, { x: number; y: number }>;
+}
