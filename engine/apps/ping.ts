@@ -137,7 +137,7 @@ export function startPing(ns: Netns, o: PingOptions): PingRun {
       return;
     }
     const ttl = o.ttl ?? (isMulticast(o.dst) ? 1 : v4.sysctl.ip_default_ttl);
-    const bytes = buildDatagram(v4, { src: rt.src, dst: o.dst, protocol: IPPROTO_ICMP, ttl, tos: 0, df: !isMulticast(o.dst) }, encodeIcmp(echoRequest(id, seq, payload)));
+    const bytes = buildDatagram(v4, { src: rt.src, dst: o.dst, protocol: IPPROTO_ICMP, ttl, tos: 0, df: !isMulticast(o.dst), ignoreDf: true }, encodeIcmp(echoRequest(id, seq, payload)));
     sentAt.set(seq, ns.sim.now);
     run.transmitted++;
     ns.emit('ping', 'log', { seq, dst: formatIpv4(o.dst) });

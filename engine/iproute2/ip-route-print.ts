@@ -12,8 +12,8 @@ import type { RouteMsg, RtNexthop } from './ip-rtnl-route.js';
 const RTNH_F_TRAP = 64;
 const RTM_F_NOTIFY = 0x100;
 const RTNH_F_UNRESOLVED = 32;
-const RTM_F_OFFLOAD = 0x2000;
-const RTM_F_TRAP = 0x4000;
+const RTM_F_OFFLOAD = 0x4000;
+const RTM_F_TRAP = 0x8000;
 const RTM_F_OFFLOAD_FAILED = 0x20000000;
 
 /** The listing filter (struct filter in iproute.c); a mask of -1 means "selected, so not printed". */
@@ -113,6 +113,32 @@ function printMultipath(ctx: IpCtx, nhs: readonly RtNexthop[]): void {
   p.closeArray(null);
 }
 
+/** print_cache_flags(): the RTCF_* bits of a cloned route (`ip route get`). */
+function printCacheFlags(ctx: IpCtx, flags: number): void {
+  const p = ctx.out;
+  let f = (flags & ~0xffff) >>> 0;
+  if (p.json) p.openArray('cache', null);
+  else {
+    p.fp(`${p.sl}    cache `);
+    if (f === 0) return;
+    p.fp('<');
+  }
+  const names: Array<[number, string]> = [
+    [0x80000000, 'local'], [0x40000000, 'reject'], [0x20000000, 'mc'], [0x10000000, 'brd'], [0x08000000, 'dst-nat'], [0x00800000, 'src-nat'],
+    [0x00400000, 'masq'], [0x00020000, 'dst-direct'], [0x04000000, 'src-direct'], [0x00040000, 'redirected'], [0x01000000, 'redirect'],
+    [0x00200000, 'fastroute'], [0x00010000, 'notify'], [0x00080000, 'tproxy'],
+  ];
+  for (const [bit, name] of names) {
+    if (!(f & bit)) continue;
+    f = (f & ~bit) >>> 0;
+    if (p.json) p.any(null, name, '');
+    else p.fp(`${name}${f ? ',' : ''}`);
+  }
+  if (f) p.fp(`${f.toString(16)}`);
+  if (p.json) p.closeArray(null);
+  else p.fp('> ');
+}
+
 export function printRoute(ctx: IpCtx, r: RouteMsg, f: RouteFilter): void {
   const p = ctx.out;
   const o = ctx.opts;
@@ -126,6 +152,10 @@ export function printRoute(ctx: IpCtx, r: RouteMsg, f: RouteFilter): void {
   else if (r.dstLen) dst = `0/${r.dstLen} `;
   else dst = 'default';
   p.any('dst', dst, `${dst} `);
+  if (r.src !== undefined && r.src !== null) {
+    const src = formatIpv4(r.src);
+    p.any('from', src, `from ${src} `);
+  }
   if (r.tos && f.tosmask !== -1) {
     const tos = dsfieldN2a(r.tos, o.numeric);
     p.any('tos', tos, `tos ${tos} `);
@@ -136,15 +166,17 @@ export function printRoute(ctx: IpCtx, r: RouteMsg, f: RouteFilter): void {
     const t = rtTableN2a(r.table, o.numeric);
     p.any('table', t, `table ${t} `);
   }
-  if (r.protocol !== 3 /* RTPROT_BOOT */ || o.details) {
-    if (f.protocolmask !== -1) {
-      const proto = rtProtN2a(r.protocol, o.numeric);
-      p.any('protocol', proto, `proto ${proto} `);
+  if (!r.cloned) {
+    if (r.protocol !== 3 /* RTPROT_BOOT */ || o.details) {
+      if (f.protocolmask !== -1) {
+        const proto = rtProtN2a(r.protocol, o.numeric);
+        p.any('protocol', proto, `proto ${proto} `);
+      }
     }
-  }
-  if ((r.scope !== 0 || o.details) && f.scopemask !== -1) {
-    const scope = rtScopeN2a(r.scope, o.numeric);
-    p.any('scope', scope, `scope ${scope} `);
+    if ((r.scope !== 0 || o.details) && f.scopemask !== -1) {
+      const scope = rtScopeN2a(r.scope, o.numeric);
+      p.any('scope', scope, `scope ${scope} `);
+    }
   }
   if (r.prefsrc !== null && !(f.rprefsrc && f.rprefsrc.bitlen === 32)) {
     const src = formatIpv4(r.prefsrc);
@@ -153,6 +185,11 @@ export function printRoute(ctx: IpCtx, r: RouteMsg, f: RouteFilter): void {
   }
   if (r.priority !== null && f.metricmask !== -1) p.any('metric', r.priority, `metric ${r.priority} `);
   printRtFlags(ctx, r.flags);
+  // iproute2 prints marks below 16 in decimal and the others as 0x-hex (observed); JSON has the number.
+  if (r.mark) p.any('mark', r.mark, `mark ${r.mark < 16 ? r.mark : `0x${r.mark.toString(16)}`} `);
+  if (r.uid !== undefined && r.uid !== null) p.any('uid', r.uid, `uid ${r.uid} `);
+  if (r.cloned) printCacheFlags(ctx, r.flags);
+  if (r.iif !== undefined && r.iif !== null) printIf(ctx, r.iif, 'iif');
   if (r.multipath) printMultipath(ctx, r.multipath);
   p.fp('\n');
   p.closeObject();

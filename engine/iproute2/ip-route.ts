@@ -1,14 +1,17 @@
-// `ip route` (iproute2 6.1 do_iproute): the listing (`show`/`list`) with its filters. The commands that
-// change routes or query the FIB (add, del, get, flush, ...) belong to the routing work and answer
-// "not modelled yet" until then; they slot into doIproute() and reuse printRoute().
+// `ip route` (iproute2 6.1 do_iproute): the listing (`show`/`list`) with its filters and `flush`; the
+// commands that change routes are in ip-route-modify.ts, `get` in ip-route-get.ts.
 
 import { KernelError } from '../net/errno.js';
 import { llNameToIndex, type IpCtx } from './ip-context.js';
-import { dumpTerminated, fail1, fail255, invarg, IpExit, nodev } from './ip-errors.js';
+import { dumpTerminated, fail1, fail255, invarg, IpExit, nodev, rtnlAnswer } from './ip-errors.js';
 import { rtnTypeA2n, rtnTypeNumber, rtProtA2n, rtScopeA2n, rtTableA2n } from './ip-names.js';
 import { getPrefix, getU32, type InetPrefix } from './ip-parse.js';
 import { defaultRouteFilter, printRoute, routeMatches, type RouteFilter } from './ip-route-print.js';
 import { inetDumpFib } from './ip-rtnl-route.js';
+import { iprouteGet } from './ip-route-get.js';
+import { iprouteModify, ROUTE_CMD_FLAGS } from './ip-route-modify.js';
+import type { FibRoute } from '../ipv4/fib-types.js';
+import { fibDumpInfo } from './ip-rtnl-route.js';
 import { usageRoute } from './ip-usage.js';
 import { Args, matches } from './ip-utils.js';
 
@@ -23,14 +26,14 @@ interface ListFilter extends RouteFilter {
 export function doIproute(ctx: IpCtx, argv: readonly string[]): number {
   if (argv.length < 1) return iprouteList(ctx, []);
   const [cmd, ...rest] = argv as [string, ...string[]];
-  for (const c of ['add', 'change', 'replace', 'prepend', 'append', 'test', 'delete']) {
-    if (matches(cmd, c) || (c === 'change' && cmd === 'chg')) return notModelled(c);
+  for (const [c, flags] of ROUTE_CMD_FLAGS) {
+    if (matches(cmd, c) || (c === 'change' && cmd === 'chg')) return iprouteModify(ctx, c, flags, rest);
   }
   if (matches(cmd, 'list') || matches(cmd, 'show') || matches(cmd, 'lst')) return iprouteList(ctx, rest);
-  if (matches(cmd, 'get')) return notModelled('get');
+  if (matches(cmd, 'get')) return iprouteGet(ctx, rest);
   if (matches(cmd, 'flush')) {
     if (rest.length === 0) fail1('"ip route flush" requires arguments.');
-    return notModelled('flush');
+    return iprouteFlush(ctx, rest);
   }
   for (const c of ['save', 'restore', 'showdump']) if (matches(cmd, c)) return notModelled(c);
   if (matches(cmd, 'help')) throw new IpExit(255, usageRoute());
@@ -165,4 +168,38 @@ function iprouteList(ctx: IpCtx, argv: readonly string[]): number {
   }
   p.end();
   return 0;
+}
+
+/** The FIB routes a listing filter selects (in dump order), with their messages. */
+function selectRoutes(ctx: IpCtx, f: ListFilter): FibRoute[] {
+  const v4 = ctx.ns.ipv4;
+  if (f.cloned || f.iifGiven || f.otherFamily || (ctx.opts.family !== 'unspec' && ctx.opts.family !== 'inet')) return [];
+  try {
+    inetDumpFib(v4, f.tb);
+  } catch (e) {
+    if (e instanceof KernelError) throw new IpExit(2, `${rtnlAnswer(e).stderr}Flush terminated\n`);
+    throw e;
+  }
+  const tables = f.tb === 0 ? [...v4.tables.values()] : [v4.tables.get(f.tb)].filter((t) => t !== undefined);
+  return tables.flatMap((t) => t.routes.filter((r) => routeMatches(f, fibDumpInfo(v4, r))));
+}
+
+/** iproute_list_flush_or_save(IPROUTE_FLUSH): dump, delete what matched, repeat until nothing is left. */
+function iprouteFlush(ctx: IpCtx, argv: readonly string[]): number {
+  const f = parseListFilter(ctx, argv);
+  const v4 = ctx.ns.ipv4;
+  const stats = ctx.opts.stats > 0;
+  for (let round = 1; round <= 10; round++) {
+    const victims = selectRoutes(ctx, f);
+    if (victims.length === 0) {
+      if (stats) ctx.out.fp(round === 1 ? 'Nothing to flush.\n' : `*** Flush is complete after ${round - 1} round${round - 1 > 1 ? 's' : ''} ***\n`);
+      return 0;
+    }
+    for (const r of victims) {
+      const t = v4.tables.get(r.table);
+      if (t?.remove(r)) ctx.ns.emit('fib_table_delete', 'state', { table: r.table, route: `${r.type} ${r.dst}/${r.plen}`, origin: 'ip route flush' });
+    }
+    if (stats) ctx.out.fp(`\n*** Round ${round}, deleting ${victims.length} entries ***\n`);
+  }
+  fail1('*** Flush not completed after 10 rounds, 0 entries remain ***');
 }

@@ -36,6 +36,12 @@ export interface RouteMsg {
   gateway: number | null;
   oif: number | null;
   multipath: RtNexthop[] | null;
+  /** `ip route get` replies (rt_fill_info): RTA_SRC, RTA_MARK, RTA_UID, RTA_IIF; RTM_F_CLONED. */
+  src?: number | null;
+  mark?: number | null;
+  uid?: number | null;
+  iif?: number | null;
+  cloned?: boolean;
 }
 
 /** ip_ignore_linkdown(): conf/all or conf/DEV ignore_routes_with_linkdown. */

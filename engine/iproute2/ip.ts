@@ -8,9 +8,13 @@ import { doIpaddr } from './ip-address.js';
 import type { IpCtx } from './ip-context.js';
 import { IpExit, rtnlAnswer } from './ip-errors.js';
 import { doIplink } from './ip-link.js';
+import { doMultiaddr } from './ip-maddr.js';
+import { doMultiroute } from './ip-mroute.js';
+import { doMultirule } from './ip-mrule.js';
 import { parseGlobalOptions } from './ip-options.js';
 import { Printer } from './ip-print.js';
 import { doIproute } from './ip-route.js';
+import { doIprule } from './ip-rule.js';
 import { usageIp } from './ip-usage.js';
 import { matches } from './ip-utils.js';
 import type { CmdResult } from './result.js';
@@ -21,9 +25,9 @@ type ObjectFn = (ctx: IpCtx, argv: readonly string[]) => number;
 const OBJECTS: ReadonlyArray<readonly [string, ObjectFn | null]> = [
   ['address', doIpaddr],
   ['addrlabel', null],
-  ['maddress', null],
+  ['maddress', doMultiaddr],
   ['route', doIproute],
-  ['rule', null],
+  ['rule', doIprule],
   ['neighbor', null],
   ['neighbour', null],
   ['ntable', null],
@@ -42,8 +46,8 @@ const OBJECTS: ReadonlyArray<readonly [string, ObjectFn | null]> = [
   ['tcp_metrics', null],
   ['monitor', null],
   ['xfrm', null],
-  ['mroute', null],
-  ['mrule', null],
+  ['mroute', doMultiroute],
+  ['mrule', doMultirule],
   ['netns', null],
   ['netconf', null],
   ['vrf', null],

@@ -39,6 +39,8 @@ export interface FibNh {
   weight: number;
   flags: number;
   scope: number;
+  /** nhc_upper_bound (fib_rebalance): hash-threshold bound, -1 when the next hop is unusable. */
+  upperBound?: number;
 }
 
 export interface FibRoute {
@@ -68,6 +70,10 @@ export interface Flowi4 {
   sport: number;
   dport: number;
   uid: number;
+  /** flowi4_scope: routes of a narrower scope only (gateway validation); 0 otherwise. */
+  scope?: number;
+  /** flowi4_multipath_hash, when the caller already hashed the packet. */
+  mpHash?: number;
 }
 
 export function flow(init: Partial<Flowi4> & { daddr: Ipv4Addr }): Flowi4 {
@@ -78,4 +84,8 @@ export interface FibResult {
   route: FibRoute;
   nh: FibNh | null;
   table: number;
+  /** nh_sel: index of `nh` in route.nhs. */
+  nhSel?: number;
+  /** The rule that produced the result (pref), when the rule engine ran. */
+  rulePref?: number;
 }

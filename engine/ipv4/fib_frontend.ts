@@ -9,6 +9,11 @@ import { IFA_F_NOPREFIXROUTE, IFA_F_SECONDARY, RT_SCOPE_HOST, RT_SCOPE_LINK, ine
 import { networkOf } from './fib-table.js';
 import { RTNH_F_DEAD, RTNH_F_LINKDOWN, RTPROT_KERNEL, RT_TABLE_LOCAL, RT_TABLE_MAIN, type FibRoute, type RouteType } from './fib-types.js';
 import type { Ipv4Netns } from './ipv4-netns.js';
+import { Errno, KernelError } from '../net/errno.js';
+import { fibRebalance } from './fib_multipath.js';
+import { fibCreateInfo, fibNhMatch, fibValidKeyLen, sameFibInfo, type FibConfig } from './fib_semantics.js';
+import { NLM_F_REPLACE } from './fib_trie.js';
+import { RT_SCOPE_NOWHERE } from './devinet.js';
 
 interface MagicRoute {
   type: RouteType;
@@ -121,7 +126,7 @@ export function fibSyncDownDev(v4: Ipv4Netns, dev: NetDevice, force: boolean): v
       if (touched && r.nhs.every((nh) => nh.flags & RTNH_F_DEAD)) {
         table.remove(r);
         v4.ns.emit('fib_table_flush', 'state', { table: table.id, type: r.type, dst: `${formatIpv4(r.dst)}/${r.plen}`, dev: dev.name });
-      }
+      } else if (touched) fibRebalance(v4, r);
     }
   }
 }
@@ -129,7 +134,11 @@ export function fibSyncDownDev(v4: Ipv4Netns, dev: NetDevice, force: boolean): v
 /** fib_sync_up(): next hops through `dev` come back (multipath routes that survived). */
 export function fibSyncUp(v4: Ipv4Netns, dev: NetDevice): void {
   for (const table of v4.tables.values()) {
-    for (const r of table.routes) for (const nh of r.nhs) if (nh.dev === dev) nh.flags &= ~(RTNH_F_DEAD | (dev.carrier ? RTNH_F_LINKDOWN : 0));
+    for (const r of table.routes) {
+      if (!r.nhs.some((nh) => nh.dev === dev)) continue;
+      for (const nh of r.nhs) if (nh.dev === dev) nh.flags &= ~(RTNH_F_DEAD | (dev.carrier ? RTNH_F_LINKDOWN : 0));
+      fibRebalance(v4, r);
+    }
   }
 }
 
@@ -141,6 +150,7 @@ export function fibSyncLinkdown(v4: Ipv4Netns, dev: NetDevice): void {
         if (nh.dev !== dev || r.type === 'local') continue; // fib_sync_down_dev skips host-scope next hops
         nh.flags = dev.carrier ? nh.flags & ~RTNH_F_LINKDOWN : nh.flags | RTNH_F_LINKDOWN;
       }
+      if (r.nhs.some((nh) => nh.dev === dev)) fibRebalance(v4, r);
     }
   }
 }
@@ -160,4 +170,49 @@ export function fibModifyPrefixMetric(v4: Ipv4Netns, ifa: InIfaddr, dev: NetDevi
     table.remove(old);
     v4.ns.emit('fib_table_delete', 'state', { table: table.id, type: 'unicast', dst: `${formatIpv4(prefix)}/${ifa.prefixlen}`, dev: dev.name, origin: 'fib_magic' });
   }
+}
+
+function routeText(r: FibRoute): string {
+  return `${r.type} ${formatIpv4(r.dst)}/${r.plen}`;
+}
+
+/** inet_rtm_newroute() → fib_table_insert(). Throws KernelError (errno + extack). */
+export function inetRtmNewroute(v4: Ipv4Netns, cfg: FibConfig): FibRoute {
+  fibValidKeyLen(cfg.dst, cfg.plen);
+  const route = fibCreateInfo(v4, cfg);
+  const table = v4.fibTable(cfg.table, true)!;
+  const old = table.insertWithFlags(route, cfg.nlflags, sameFibInfo);
+  if (route.type === 'local') v4.fibHasCustomLocalRoutes = true;
+  v4.ns.emit('fib_table_insert', 'state', {
+    table: table.id,
+    route: routeText(route),
+    metric: route.priority,
+    tos: route.tos,
+    replace: (cfg.nlflags & NLM_F_REPLACE) !== 0,
+    replaced: old ? routeText(old) : null,
+    nexthops: route.nhs.map((nh) => ({ gw: nh.gw ? formatIpv4(nh.gw) : null, dev: nh.dev?.name ?? null, weight: nh.weight, upper_bound: nh.upperBound ?? null })),
+  });
+  return route;
+}
+
+/** inet_rtm_delroute() → fib_table_delete(): the first alias of the prefix that matches what was given. */
+export function inetRtmDelroute(v4: Ipv4Netns, cfg: FibConfig): FibRoute {
+  const table = v4.tables.get(cfg.table);
+  if (!table) throw new KernelError(Errno.ESRCH, 'FIB table does not exist');
+  fibValidKeyLen(cfg.dst, cfg.plen);
+  const victim = table
+    .aliasesOf(cfg.dst, cfg.plen)
+    .find(
+      (r) =>
+        r.tos === cfg.tos &&
+        (cfg.type === null || r.type === cfg.type) &&
+        (cfg.scope === RT_SCOPE_NOWHERE || r.scope === cfg.scope) &&
+        (!cfg.prefsrc || r.prefsrc === cfg.prefsrc) &&
+        (!cfg.protocol || r.protocol === cfg.protocol) &&
+        fibNhMatch(cfg, r),
+    );
+  if (!victim) throw new KernelError(Errno.ESRCH);
+  table.remove(victim);
+  v4.ns.emit('fib_table_delete', 'state', { table: table.id, route: routeText(victim), metric: victim.priority });
+  return victim;
 }

@@ -5,7 +5,7 @@ import { WireError } from '../wire/errors.js';
 import { decodeIpv4Header, IPPROTO_ICMP, IPPROTO_UDP } from '../wire/ipv4.js';
 import { formatIpv4 } from '../wire/inet.js';
 import { icmpRcv, icmpSend } from './icmp.js';
-import { ICMP_DEST_UNREACH, ICMP_PROT_UNREACH } from '../wire/icmp.js';
+import { ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, ICMP_NET_UNREACH, ICMP_PKT_FILTERED, ICMP_PROT_UNREACH } from '../wire/icmp.js';
 import { ipForward } from './ip_forward.js';
 import type { Ipv4Netns } from './ipv4-netns.js';
 import { ipRouteInput, type Rtable } from './route.js';
@@ -67,9 +67,10 @@ export function ipRcv(v4: Ipv4Netns, skb: SkBuff): void {
 
 /** ip_rcv_finish(): route the packet, then dst_input(). */
 function ipRcvFinish(v4: Ipv4Netns, skb: InputSkb, info: IpInfo): void {
-  const res = ipRouteInput(v4, info.dst, info.src, info.tos, skb.dev, info.protocol);
+  const res = ipRouteInput(v4, info.dst, info.src, info.tos, skb.dev, info.protocol, inputKeys(skb, info));
   if (!res.ok) {
-    v4.ns.emit('ip_route_input_noref', 'drop', { dev: skb.dev.name, reason: res.reason, errno: res.errno }, skb.pkt);
+    const ev = v4.ns.emit('ip_route_input_noref', 'drop', { dev: skb.dev.name, reason: res.reason, errno: res.errno }, skb.pkt);
+    if (res.reason === 'NO_ROUTE') v4.ns.sim.trace.within(ev, () => ipError(v4, skb, info, res.errno));
     return;
   }
   const rt = res.rt;
@@ -87,6 +88,25 @@ function ipRcvFinish(v4: Ipv4Netns, skb: InputSkb, info: IpInfo): void {
     default:
       break;
   }
+}
+
+/** skb->mark and the L4 ports, which policy rules and the multipath hash may look at. */
+function inputKeys(skb: InputSkb, info: IpInfo): { mark: number; sport: number; dport: number } {
+  const ihl = (skb.bytes[0]! & 0x0f) * 4;
+  const hasPorts = (info.protocol === 6 || info.protocol === IPPROTO_UDP || info.protocol === 132) && info.firstFragment && skb.bytes.length >= ihl + 4;
+  const b = skb.bytes;
+  return { mark: skb.mark, sport: hasPorts ? (b[ihl]! << 8) | b[ihl + 1]! : 0, dport: hasPorts ? (b[ihl + 2]! << 8) | b[ihl + 3]! : 0 };
+}
+
+/** ip_error(): the route said no (forwarding on): ICMP unreachable with the code for the error. */
+function ipError(v4: Ipv4Netns, skb: InputSkb, info: IpInfo, errno: number): void {
+  const code = errno === 101 /* ENETUNREACH */ ? ICMP_NET_UNREACH : errno === 113 /* EHOSTUNREACH */ ? ICMP_HOST_UNREACH : errno === 13 /* EACCES */ ? ICMP_PKT_FILTERED : -1;
+  if (code < 0) {
+    v4.ns.emit('ip_error', 'drop', { reason: 'blackhole: dropped silently', errno }, skb.pkt);
+    return;
+  }
+  const rt: Rtable = { type: 'unreachable', dev: skb.dev, gw: 0, src: 0, table: 0 };
+  icmpSend(v4, skb, info, rt, ICMP_DEST_UNREACH, code);
 }
 
 /** ip_local_deliver() → ip_local_deliver_finish(): raw sockets see it first, then the protocol handler. */

@@ -9,7 +9,7 @@ import { BROADCAST_MAC, type SkBuff } from '../net/skbuff.js';
 import { NSEC_PER_SEC } from '../sim/time.js';
 import { encodeIpv4 } from '../wire/ipv4.js';
 import type { Ipv4Option } from '../wire/ipv4-options.js';
-import { ethMcMap, formatIpv4, isLbcast, isMulticast, type Ipv4Addr } from '../wire/inet.js';
+import { ethMcMap, formatIpv4, isLbcast, isLocalMulticast, isMulticast, type Ipv4Addr } from '../wire/inet.js';
 import { ipCheckMc } from './igmp.js';
 import type { Ipv4Netns } from './ipv4-netns.js';
 import type { Rtable } from './route.js';
@@ -21,10 +21,16 @@ export interface BuildOptions {
   ttl: number;
   tos: number;
   df: boolean;
+  /**
+   * skb->ignore_df: set for sockets with IP_PMTUDISC_WANT (ip_sk_ignore_df), the default of UDP, raw and
+   * ping sockets. Their DF datagrams still take an id from the generator; only packets the kernel builds
+   * itself with DF (IGMP) carry id 0 (ip_select_ident_segs).
+   */
+  ignoreDf?: boolean;
   options?: Ipv4Option[];
 }
 
-/** __ip_select_ident(): a fresh IP id (a per-namespace counter from a seeded start). DF datagrams of unconnected sockets carry id 0. */
+/** __ip_select_ident(): a fresh IP id (a per-namespace counter from a seeded start). */
 export function ipSelectIdent(v4: Ipv4Netns): number {
   if (v4.ipId === 0) v4.ipId = 1 + v4.ns.sim.rng.below(0xfffe);
   v4.ipId = (v4.ipId + 1) & 0xffff;
@@ -33,7 +39,7 @@ export function ipSelectIdent(v4: Ipv4Netns): number {
 
 export function buildDatagram(v4: Ipv4Netns, o: BuildOptions, payload: Uint8Array): Uint8Array {
   return encodeIpv4(
-    { ttl: o.ttl, protocol: o.protocol, src: o.src, dst: o.dst, tos: o.tos, df: o.df, id: o.df ? 0 : ipSelectIdent(v4), options: o.options ?? [] },
+    { ttl: o.ttl, protocol: o.protocol, src: o.src, dst: o.dst, tos: o.tos, df: o.df, id: o.df && !o.ignoreDf ? 0 : ipSelectIdent(v4), options: o.options ?? [] },
     payload,
   );
 }
@@ -65,7 +71,10 @@ export function ipLocalOut(v4: Ipv4Netns, bytes: Uint8Array, rt: Rtable, opts: L
 export function ipMcOutput(v4: Ipv4Netns, skb: SkBuff, rt: Rtable, loop: boolean): void {
   const dst = readDst(skb.bytes);
   const dev = rt.dev;
-  if (loop && ((isMulticast(dst) && ipCheckMc(dev.inDev, dst, 0, skb.bytes[9]!)) || rt.type === 'broadcast')) {
+  // On a multicast router (IN_DEV_MFORWARD, routable group) the copy is looped even without members:
+  // it reaches ip_mr_input through the output route (ipmr's forwarded copies pass loop = member).
+  const mforward = isMulticast(dst) && !isLocalMulticast(dst) && v4.devconfAll.values.mc_forwarding !== 0 && dev.inDev.conf.values.mc_forwarding !== 0;
+  if (loop && ((isMulticast(dst) && (mforward || ipCheckMc(dev.inDev, dst, 0, skb.bytes[9]!))) || rt.type === 'broadcast')) {
     v4.ns.emit('dev_loopback_xmit', 'call', { dev: dev.name }, skb.pkt);
     v4.ns.sim.schedule(0, () => netifReceiveSkb(dev, { ...skb, dev, pktType: 'LOOPBACK' }, false));
   }

@@ -3,8 +3,10 @@
 // (devinet's inetdev_event before fib_netdev_event, as they register at boot).
 
 import { Errno, KernelError } from '../net/errno.js';
-import { IFF_LOOPBACK, IFF_MULTICAST } from '../net/if-flags.js';
+import { IFF_LOOPBACK } from '../net/if-flags.js';
 import { ipMcDown, ipMcUp } from './igmp.js';
+import { igmpRcv } from './igmp-rcv.js';
+import { IPPROTO_IGMP } from '../wire/ipv4.js';
 import type { NetDevice } from '../net/netdevice.js';
 import type { NetdevEvent, Netns } from '../net/netns.js';
 import { NotifierChain } from '../net/notifier.js';
@@ -14,6 +16,7 @@ import { InDevice, RT_SCOPE_HOST, inetDelIfa, inetdevChangename, inetInsertIfa, 
 import { FibTable } from './fib-table.js';
 import { RT_TABLE_MAIN } from './fib-types.js';
 import { fibAddIfaddr, fibDelIfaddr, fibSyncDownDev, fibSyncLinkdown, fibSyncUp } from './fib_frontend.js';
+import { fibDefaultRules, type FibRule } from './fib_rules.js';
 import { ipRcv } from './ip_input.js';
 import { UdpTable } from './udp.js';
 import type { IcmpMessage } from '../wire/icmp.js';
@@ -65,6 +68,14 @@ export class Ipv4Netns {
     icmp_ratemask: 6168,
   };
   readonly tables = new Map<number, FibTable>();
+  /** The IPv4 policy rules (fib_rules_ops.rules_list), sorted by pref. */
+  readonly fibRules: FibRule[] = fibDefaultRules();
+  /** fib_has_custom_rules: set by the first rule add/delete, never cleared (local/main unmerged from then on). */
+  fibHasCustomRules = false;
+  /** fib_has_custom_local_routes: a `local` route was added by a user (fib_validate_source's fast path). */
+  fibHasCustomLocalRoutes = false;
+  /** net.ipv4.fib_multipath_hash_seed (0 = the boot-wide random seed, modelled as the lab's PRNG draw). */
+  fibMultipathHashSeed = 0;
   readonly inetaddrChain = new NotifierChain<InetaddrEvent>();
   readonly udp = new UdpTable();
   private readonly inDevs = new Map<NetDevice, InDevice>();
@@ -88,6 +99,7 @@ export class Ipv4Netns {
     // route (`ip route show table local` fails until then, observed). main answers empty from the start.
     this.tables.set(RT_TABLE_MAIN, new FibTable(RT_TABLE_MAIN));
     ns.netdevChain.register((ev) => this.netdevEvent(ev));
+    this.protocolHandlers.set(IPPROTO_IGMP, (skb, info, rt) => igmpRcv(this, skb, info, rt));
     this.inetaddrChain.register((ev) => this.inetaddrEvent(ev));
   }
 
@@ -162,10 +174,9 @@ export class Ipv4Netns {
       this.addAddress(dev, newIfaddr(0x7f000001, 8, dev.name, { scope: RT_SCOPE_HOST }));
     }
     if (event === 'NETDEV_CHANGENAME') inetdevChangename(inDev);
-    if (dev.flags & IFF_MULTICAST) {
-      if (event === 'NETDEV_UP') ipMcUp(inDev);
-      else if (event === 'NETDEV_DOWN') ipMcDown(inDev);
-    }
+    // ip_mc_up/ip_mc_down run for every device, IFF_MULTICAST or not (lo is in 224.0.0.1, observed).
+    if (event === 'NETDEV_UP') ipMcUp(inDev);
+    else if (event === 'NETDEV_DOWN') ipMcDown(inDev);
     // fib: fib_netdev_event()
     switch (event) {
       case 'NETDEV_UP':

@@ -73,9 +73,10 @@ export class UdpSocket extends InetSock {
     if (rt.type === 'broadcast' && !this.broadcast) throw new KernelError(Errno.EACCES);
     const src = saddr && !isMulticast(saddr) ? saddr : rt.src;
     const udp = encodeUdp({ srcPort: this.localPort, dstPort: dport }, data, src, dst);
-    // UDP sockets default to IP_PMTUDISC_WANT: DF on unicast, off on multicast/broadcast (ip_dont_fragment).
-    const df = opts.df ?? !(isMulticast(dst) || rt.type === 'broadcast');
-    const bytes = buildDatagram(this.ns.ipv4, { src, dst, protocol: IPPROTO_UDP, ttl: this.ttlFor(dst), tos: this.tos, df }, udp);
+    // UDP sockets default to IP_PMTUDISC_WANT: DF set (ip_dont_fragment), multicast included — observed in
+    // the kernel's upcall bytes — with an id from the generator since the socket ignores DF locally.
+    const df = opts.df ?? true;
+    const bytes = buildDatagram(this.ns.ipv4, { src, dst, protocol: IPPROTO_UDP, ttl: this.ttlFor(dst), tos: this.tos, df, ignoreDf: true }, udp);
     const ev = this.ns.emit('udp_sendmsg', 'call', { src: formatIpv4(src), sport: this.localPort, dst: formatIpv4(dst), dport, len: data.length, dev: rt.dev.name });
     return this.ns.sim.trace.within(ev, () => ipLocalOut(this.ns.ipv4, bytes, rt, { mcLoop: this.mcLoop }));
   }
@@ -163,7 +164,7 @@ export function udpRcv(v4: Ipv4Netns, skb: InputSkb, info: IpInfo, rt: Rtable): 
   const ifindex = skb.dev.ifindex;
   if (rt.type === 'multicast' || rt.type === 'broadcast') {
     // __udp4_lib_mcast_deliver(): a copy to every socket on the port that wants it.
-    const targets = v4.udp.sockets.filter((s) => score(s, info.dst, d.header.dstPort, ifindex) >= 0 && (!isMulticast(info.dst) || s.mcAllows(info.dst, ifindex)));
+    const targets = v4.udp.sockets.filter((s) => score(s, info.dst, d.header.dstPort, ifindex) >= 0 && s.mcSfAllow(info.dst, info.src, ifindex));
     if (targets.length === 0) {
       ns.emit('__udp4_lib_mcast_deliver', 'drop', { reason: 'NO_SOCKET', dport: d.header.dstPort }, skb.pkt);
       return;

@@ -24,6 +24,8 @@ export class Network {
   /** Namespaces holding segment bridges; not nodes, never shown as such. */
   private readonly bridges = new Map<string, Netns>();
   linkDelay: Nanos;
+  /** Kernel profile: 'modern' Linux, or 'book' (pre-4.4 per-lookup weighted multipath, as the chapter describes). */
+  profile: 'modern' | 'book' = 'modern';
 
   constructor(opts: NetworkOptions) {
     this.sim = new Sim(opts.seed);

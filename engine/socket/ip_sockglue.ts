@@ -1,12 +1,25 @@
-// net/ipv4/ip_sockglue.c: the IPPROTO_IP options of a socket. The multicast membership options here are
-// the any-source ones; source-specific options (IP_ADD_SOURCE_MEMBERSHIP, IP_MSFILTER, MCAST_*) come with
-// the IGMP issue and answer ENOPROTOOPT until then.
+// net/ipv4/ip_sockglue.c: the IPPROTO_IP options of a socket, including every multicast membership and
+// source-filter option (IP_ADD/DROP_MEMBERSHIP, IP_{ADD,DROP}_SOURCE_MEMBERSHIP, IP_{UN,}BLOCK_SOURCE,
+// IP_MSFILTER and the protocol-independent MCAST_* twins) with the kernel's length and family checks.
 
 import { Errno, KernelError } from '../net/errno.js';
 import type { Ipv4Addr } from '../wire/inet.js';
+import { MCAST_EXCLUDE, MCAST_INCLUDE } from '../ipv4/igmp.js';
 import {
   IP_ADD_MEMBERSHIP,
+  IP_ADD_SOURCE_MEMBERSHIP,
+  IP_BLOCK_SOURCE,
   IP_DROP_MEMBERSHIP,
+  IP_DROP_SOURCE_MEMBERSHIP,
+  IP_MSFILTER,
+  IP_UNBLOCK_SOURCE,
+  MCAST_BLOCK_SOURCE,
+  MCAST_JOIN_GROUP,
+  MCAST_JOIN_SOURCE_GROUP,
+  MCAST_LEAVE_GROUP,
+  MCAST_LEAVE_SOURCE_GROUP,
+  MCAST_MSFILTER,
+  MCAST_UNBLOCK_SOURCE,
   IP_MULTICAST_ALL,
   IP_MULTICAST_IF,
   IP_MULTICAST_LOOP,
@@ -14,7 +27,8 @@ import {
   IP_TOS,
   IP_TTL,
 } from './constants.js';
-import type { InetSock, IpMreqn } from './inet-sock.js';
+import type { InetSock, IpMreqn, IpMreqSource } from './inet-sock.js';
+import { mcastSockopt, msfilterSize } from './ip_sockglue-mcast.js';
 
 /** A socket option value: an int, a string (device names), bytes, or a struct as an object. */
 export type SockoptValue = number | boolean | string | Uint8Array | IpMreqn | { [field: string]: number | string | Ipv4Addr | number[] | undefined };
@@ -30,8 +44,17 @@ function mreq(value: SockoptValue): IpMreqn {
   return value as IpMreqn;
 }
 
+/** net.core.optmem_max of Linux 6.18 (the largest IP_MSFILTER/MCAST_MSFILTER optlen accepted). */
+const OPTMEM_MAX = 131072;
+
+function mreqSource(value: SockoptValue): IpMreqSource {
+  const v = value as Partial<IpMreqSource>;
+  if (typeof v !== 'object' || typeof v.multiaddr !== 'number' || typeof v.sourceaddr !== 'number') throw new KernelError(Errno.EINVAL);
+  return { multiaddr: v.multiaddr, interface: v.interface ?? 0, sourceaddr: v.sourceaddr };
+}
+
 /** do_ip_setsockopt() */
-export function ipSetsockopt(sk: InetSock, optname: number, value: SockoptValue, _optlen?: number): void {
+export function ipSetsockopt(sk: InetSock, optname: number, value: SockoptValue, optlen?: number): void {
   switch (optname) {
     case IP_TTL: {
       const v = int(value);
@@ -69,10 +92,52 @@ export function ipSetsockopt(sk: InetSock, optname: number, value: SockoptValue,
       return;
     }
     case IP_ADD_MEMBERSHIP:
-      sk.join(mreq(value));
+    case IP_DROP_MEMBERSHIP: {
+      // optlen < sizeof(ip_mreq) is EINVAL; shorter than an ip_mreqn, the ifindex is not read.
+      if (optlen !== undefined && optlen < 8) throw new KernelError(Errno.EINVAL);
+      const m = { ...mreq(value) };
+      if (optlen !== undefined && optlen < 12) m.ifindex = 0;
+      if (optname === IP_ADD_MEMBERSHIP) sk.join(m);
+      else sk.leave(m);
       return;
-    case IP_DROP_MEMBERSHIP:
-      sk.leave(mreq(value));
+    }
+    case IP_BLOCK_SOURCE:
+    case IP_UNBLOCK_SOURCE:
+    case IP_ADD_SOURCE_MEMBERSHIP:
+    case IP_DROP_SOURCE_MEMBERSHIP: {
+      if (optlen !== undefined && optlen !== 12) throw new KernelError(Errno.EINVAL);
+      const m = mreqSource(value);
+      if (optname === IP_ADD_SOURCE_MEMBERSHIP) {
+        try {
+          sk.join({ multiaddr: m.multiaddr, address: m.interface, ifindex: 0 }, MCAST_INCLUDE);
+        } catch (e) {
+          if (!(e instanceof KernelError) || e.errno !== Errno.EADDRINUSE) throw e;
+        }
+      }
+      const omode = optname === IP_BLOCK_SOURCE || optname === IP_UNBLOCK_SOURCE ? MCAST_EXCLUDE : MCAST_INCLUDE;
+      sk.source(optname === IP_BLOCK_SOURCE || optname === IP_ADD_SOURCE_MEMBERSHIP, omode, m, 0);
+      return;
+    }
+    case IP_MSFILTER: {
+      const v = value as { multiaddr?: number; interface?: number; fmode?: number; slist?: number[]; numsrc?: number };
+      if (typeof v !== 'object' || typeof v.multiaddr !== 'number' || !Array.isArray(v.slist)) throw new KernelError(Errno.EINVAL);
+      const numsrc = v.numsrc ?? v.slist.length;
+      const len = optlen ?? msfilterSize(v.slist.length);
+      if (len < msfilterSize(0)) throw new KernelError(Errno.EINVAL);
+      if (len > OPTMEM_MAX) throw new KernelError(Errno.ENOBUFS);
+      if (numsrc > sk.ns.ipv4.sysctl.igmp_max_msf) throw new KernelError(Errno.ENOBUFS);
+      if (msfilterSize(numsrc) > len) throw new KernelError(Errno.EINVAL);
+      sk.msfilter({ multiaddr: v.multiaddr, interface: v.interface ?? 0, fmode: v.fmode ?? -1, slist: v.slist.slice(0, numsrc) }, 0);
+      return;
+    }
+    case MCAST_JOIN_GROUP:
+    case MCAST_LEAVE_GROUP:
+    case MCAST_JOIN_SOURCE_GROUP:
+    case MCAST_LEAVE_SOURCE_GROUP:
+    case MCAST_BLOCK_SOURCE:
+    case MCAST_UNBLOCK_SOURCE:
+    case MCAST_MSFILTER:
+      mcastSockopt(sk, optname, value, optlen, OPTMEM_MAX);
       return;
     default:
       throw new KernelError(Errno.ENOPROTOOPT);

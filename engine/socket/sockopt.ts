@@ -4,9 +4,10 @@
 // kernel's length checks exactly as a C caller would trigger them.
 
 import { Errno, KernelError } from '../net/errno.js';
-import { IPPROTO_IP, MRT_BASE, MRT_MAX, SOL_SOCKET, SO_BINDTODEVICE, SO_BROADCAST, SO_MARK, SO_REUSEADDR } from './constants.js';
+import { IPPROTO_IP, IP_ROUTER_ALERT, MRT_BASE, MRT_MAX, SOL_SOCKET, SO_BINDTODEVICE, SO_BROADCAST, SO_MARK, SO_REUSEADDR } from './constants.js';
 import type { InetSock } from './inet-sock.js';
 import { ipGetsockopt, ipSetsockopt, type SockoptValue } from './ip_sockglue.js';
+import { ipRaControl } from './raw.js';
 
 export type { SockoptValue };
 
@@ -29,6 +30,11 @@ export function setsockopt(sk: InetSock, level: number, optname: number, value: 
   if (optname >= MRT_BASE && optname <= MRT_MAX) {
     if (!mroute) throw new KernelError(Errno.ENOPROTOOPT);
     return mroute.set(sk, optname, value, optlen);
+  }
+  // do_ip_setsockopt(): IP_ROUTER_ALERT joins or leaves the Router Alert chain (leaving ends a daemon).
+  if (optname === IP_ROUTER_ALERT) {
+    const on = value instanceof Uint8Array ? value.subarray(0, 4).some((b) => b !== 0) : intOf(value) !== 0;
+    return ipRaControl(sk, on, null);
   }
   ipSetsockopt(sk, optname, value, optlen);
 }

@@ -5,6 +5,9 @@
 import { performance } from 'node:perf_hooks';
 import { Sim } from '../../engine/sim/sim.js';
 import { buildChain, chainDuration, DEFAULT_CHAIN } from './chain.js';
+import { sandboxUpcallRow } from './sandbox-upcalls.js';
+import { storeBench } from './store.js';
+import { fibRows, printFibRows } from './fib.js';
 
 interface Row {
   name: string;
@@ -59,6 +62,9 @@ function main(): void {
       baselineOps: steps,
     },
   ];
+  // The daemon sandbox (test/bench/sandbox-upcalls.ts): upcalls into a QuickJS daemon vs the same logic as host code.
+  const sandbox = sandboxUpcallRow(reps);
+  rows.push(sandbox.row);
   const header = ['scenario', 'trace events', 'median ms', 'events/s', 'baseline', 'baseline callbacks/s', 'ratio'];
   const body = rows.map((r) => {
     const eps = r.events / (r.ms / 1000);
@@ -72,6 +78,10 @@ function main(): void {
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   for (const b of body) console.log(line(b));
   console.log('ratio = engine trace events/s ÷ bare-loop callbacks/s; each chain callback does a model step and emits several events.');
+  console.log(sandbox.note);
+  printFibRows(fibRows(reps));
 }
 
 main();
+// Trace store rows (test/bench/store.ts): write rate against the sqlite3 shell, bytes per event.
+await storeBench();

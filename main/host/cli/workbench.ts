@@ -5,6 +5,10 @@ import { parseArgs } from 'node:util';
 import { runCommandLine, runArgv } from '../../../engine/iproute2/shell.js';
 import { formatScriptError } from '../../../engine/iproute2/startup.js';
 import { buildFromScripts, type NodeScript } from '../node-builder.js';
+import { checkCommand } from './check-command.js';
+import { exportCommand } from './export-command.js';
+import { labCommand } from './lab-command.js';
+import { runCommand } from './run-command.js';
 import { packageVersion } from '../version.js';
 
 export const HELP = `Usage: workbench <command> [options]
@@ -13,6 +17,10 @@ A model of the Linux IPv4 routing subsystem (multicast and policy routing) for g
 
 Commands:
   exec     Build namespaces from node scripts and run a command on one of them
+  run      Run a lab file's steps (actions and checks) and print the progress
+  check    Grade a lab run with the lab's checks (exit 0 only if all pass; --json, --csv)
+  lab      Lab files: 'lab validate LAB.yaml', 'lab schema'
+  export   Export a recorded run (RUN.sqlite) as pcapng, CSV or JSON
   help     Show this help
 
 Options:
@@ -50,6 +58,14 @@ export interface CliIO {
   readFile(path: string): string;
 }
 
+// A reader that goes away (`workbench ... | head`) is not an error of ours: stop quietly, like coreutils.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
+
 const nodeIO: CliIO = {
   out: (s) => process.stdout.write(s),
   err: (s) => process.stderr.write(s),
@@ -58,9 +74,15 @@ const nodeIO: CliIO = {
 
 class UsageError extends Error {}
 
-export function main(argv: string[], io: CliIO = nodeIO): number {
+/** Runs one CLI invocation; async commands (export) return a promise of their exit status. */
+export function main(argv: string[], io: CliIO = nodeIO): number | Promise<number> {
   try {
-    return dispatch(argv, io);
+    const rc = dispatch(argv, io);
+    if (typeof rc === 'number') return rc;
+    return rc.catch((e: unknown) => {
+      io.err(`workbench: ${e instanceof Error ? e.message : String(e)}\n`);
+      return 1;
+    });
   } catch (e) {
     if (e instanceof UsageError || (e instanceof TypeError && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS'))) {
       io.err(`workbench: ${e.message}\nTry 'workbench --help'.\n`);
@@ -74,7 +96,7 @@ export function main(argv: string[], io: CliIO = nodeIO): number {
   }
 }
 
-function dispatch(argv: string[], io: CliIO): number {
+function dispatch(argv: string[], io: CliIO): number | Promise<number> {
   const [cmd, ...rest] = argv;
   if (cmd === undefined || cmd === 'help' || cmd === '-h' || cmd === '--help') {
     io.out(HELP);
@@ -85,6 +107,10 @@ function dispatch(argv: string[], io: CliIO): number {
     return 0;
   }
   if (cmd === 'exec') return execCommand(rest, io);
+  if (cmd === 'run') return runCommand(rest, io);
+  if (cmd === 'check') return checkCommand(rest, io);
+  if (cmd === 'lab') return labCommand(rest, io);
+  if (cmd === 'export') return exportCommand(rest, io);
   throw new UsageError(`unknown command '${cmd}'`);
 }
 

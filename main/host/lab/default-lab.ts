@@ -10,14 +10,14 @@ export const DEFAULT_LAB: LabSpec = {
   seed: 1,
   profile: 'modern',
   nodes: [
-    { name: 'src', role: 'host', startup: ['ip addr add 10.1.0.10/24 dev eth0', 'ip link set eth0 up'] },
+    { name: 'src', role: 'host', startup: ['ip addr add 10.1.0.10/24 dev eth0', 'ip link set eth0 up', 'ip route add default via 10.1.0.1'] },
     {
       name: 'r1',
       role: 'router',
       startup: ['ip addr add 10.1.0.1/24 dev eth0', 'ip addr add 10.2.0.1/24 dev eth1', 'ip link set eth0 up', 'ip link set eth1 up', 'sysctl -w net.ipv4.ip_forward=1'],
     },
-    { name: 'rcv1', role: 'host', startup: ['ip addr add 10.2.0.21/24 dev eth0', 'ip link set eth0 up'] },
-    { name: 'rcv2', role: 'host', startup: ['ip addr add 10.2.0.22/24 dev eth0', 'ip link set eth0 up'] },
+    { name: 'rcv1', role: 'host', startup: ['ip addr add 10.2.0.21/24 dev eth0', 'ip link set eth0 up', 'ip route add default via 10.2.0.1'] },
+    { name: 'rcv2', role: 'host', startup: ['ip addr add 10.2.0.22/24 dev eth0', 'ip link set eth0 up', 'ip route add default via 10.2.0.1'] },
   ],
   links: [{ endpoints: [{ node: 'src', iface: 'eth0' }, { node: 'r1', iface: 'eth0' }] }],
   segments: [

@@ -9,6 +9,8 @@ import type { CmdResult } from '../../../engine/iproute2/result.js';
 import { MemorySink } from '../../../engine/sim/trace.js';
 import type { Nanos } from '../../../engine/sim/time.js';
 import type { LabSpec } from './spec.js';
+import { Daemon, type DaemonOptions } from '../sandbox/daemon.js';
+import { loadQuickJS } from '../sandbox/quickjs.js';
 
 export interface StartupError {
   node: string;
@@ -62,6 +64,13 @@ export class LabSession {
     const ns = this.net.nodes.get(node);
     if (!ns) return { rc: 127, stdout: '', stderr: `no node "${node}"\n` };
     return runCommandLine(ns, line);
+  }
+
+  /** Starts a daemon script on a node (its top level runs now); see main/host/sandbox/daemon.ts. */
+  async startDaemon(node: string, opts: DaemonOptions): Promise<Daemon> {
+    const ns = this.net.nodes.get(node);
+    if (!ns) throw new Error(`no node "${node}"`);
+    return Daemon.start(await loadQuickJS(), ns, opts);
   }
 
   /** Advances simulated time by `duration` ns, running everything due. */

@@ -2,6 +2,8 @@
 // CLI consume. Topology follows containerlab (nodes, links with endpoints) plus LAN segments; node setup
 // is a list of .startup-style commands.
 
+import type { LabStep } from './steps.js';
+
 export type NodeRole = 'host' | 'router';
 
 export interface LabNodeSpec {
@@ -40,4 +42,8 @@ export interface LabSpec {
   segments: SegmentSpec[];
   /** Node positions for the topology view (the lab's layout file). */
   layout?: Record<string, { x: number; y: number }>;
+  /** The guided steps (instructions, actions, checks), when loaded from a lab file (steps.ts). */
+  steps?: LabStep[];
+  /** The lab file this spec was loaded from, if any. */
+  file?: string;
 }

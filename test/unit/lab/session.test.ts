@@ -21,3 +21,13 @@ describe('lab session', () => {
     ]);
   });
 });
+
+describe('the default lab end to end', () => {
+  it('src reaches both receivers across r1 (default routes, forwarding on)', () => {
+    const s = new LabSession(DEFAULT_LAB);
+    const r = s.runCommand('src', 'ping -c 1 10.2.0.22');
+    expect(r.stdout).toMatch(/64 bytes from 10\.2\.0\.22: icmp_seq=1 ttl=63 /);
+    s.runCommand('r1', 'sysctl -w net.ipv4.ip_forward=0');
+    expect(s.runCommand('src', 'ping -c 1 -W 1 10.2.0.21').stdout).toContain('1 packets transmitted, 0 received, 100% packet loss');
+  });
+});

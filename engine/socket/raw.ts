@@ -1,0 +1,181 @@
+// net/ipv4/raw.c + the Router Alert chain of ip_sockglue.c: raw IPv4 sockets (a multicast routing
+// daemon's socket(AF_INET, SOCK_RAW, IPPROTO_IGMP)), their receive queue — IP datagrams of their
+// protocol (raw_local_deliver) and, on the mroute socket, igmpmsg upcalls — and ip_ra_control /
+// ip_call_ra_chain.
+
+import { Errno, KernelError } from '../net/errno.js';
+import type { Netns } from '../net/netns.js';
+import { decodeIgmp, type IgmpDecoded } from '../wire/igmp.js';
+import { decodeIgmpmsg, igmpmsgTypeName, type IgmpmsgDecoded } from '../wire/igmpmsg.js';
+import { formatIpv4, isMulticast, type Ipv4Addr } from '../wire/inet.js';
+import { WireError } from '../wire/errors.js';
+import { flow } from '../ipv4/fib-types.js';
+import type { InputSkb, IpInfo } from '../ipv4/ip_input.js';
+import { buildDatagram, ipLocalOut } from '../ipv4/ip_output.js';
+import { ipRouteOutput } from '../ipv4/route.js';
+import { IPPROTO_IGMP, IPPROTO_RAW, SOCK_RAW } from './constants.js';
+import { InetSock } from './inet-sock.js';
+
+/** One datagram read from a raw socket: the IP header and payload, as recvfrom() returns them. */
+export interface RawMessage {
+  kind: 'packet' | 'upcall';
+  bytes: Uint8Array;
+  /** Packet record id of the datagram (or of the packet an upcall reports). */
+  pkt: number | null;
+  /** Arrival interface (IP_PKTINFO), 0 for upcalls. */
+  ifindex: number;
+  /** The decoded igmpmsg, for upcalls (im_mbz, the protocol byte, is 0). */
+  upcall?: IgmpmsgDecoded;
+  /** The decoded IGMP message, for IGMP datagrams that decode. */
+  igmp?: IgmpDecoded;
+}
+
+interface RaEntry {
+  sk: RawSocket;
+  destructor: ((sk: RawSocket) => void) | null;
+}
+
+/** net->ipv4.ra_chain and the raw socket table of each namespace. */
+const raChains = new WeakMap<Netns, RaEntry[]>();
+const rawTables = new WeakMap<Netns, RawSocket[]>();
+
+function rawTable(ns: Netns): RawSocket[] {
+  let t = rawTables.get(ns);
+  if (!t) {
+    t = [];
+    rawTables.set(ns, t);
+    const table = t;
+    ns.ipv4.rawDeliver = (skb, info) => rawLocalDeliver(ns, table, skb, info);
+  }
+  return t;
+}
+
+export class RawSocket extends InetSock {
+  readonly type = SOCK_RAW;
+  /** raw_sk(sk)->ipmr_table (MRT_TABLE); 0 means RT_TABLE_DEFAULT. */
+  ipmrTable = 0;
+  /** ns_capable(CAP_NET_ADMIN): lab daemons run as root. */
+  capNetAdmin = true;
+  readonly queue: RawMessage[] = [];
+  /**
+   * Called synchronously from inside the kernel path that queued the message (sock_queue_rcv_skb),
+   * before that path has finished (e.g. before the unresolved entry of a NOCACHE exists). A daemon
+   * must react from a later event, as a woken process does (sim.schedule).
+   */
+  onMessage: ((m: RawMessage) => void) | null = null;
+
+  constructor(
+    ns: Netns,
+    /** inet_num: the IP protocol this socket receives and sends. */
+    readonly protocol: number,
+  ) {
+    super(ns);
+    rawTable(ns).unshift(this); // sk_add_node(): newest first
+  }
+
+  private push(m: RawMessage): void {
+    this.queue.push(m);
+    this.onMessage?.(m);
+  }
+
+  /** recvfrom(): the oldest queued datagram, or undefined (EAGAIN for a non-blocking socket). */
+  recv(): RawMessage | undefined {
+    return this.queue.shift();
+  }
+
+  /** sock_queue_rcv_skb() of an ipmr_cache_report() upcall. */
+  queueUpcall(bytes: Uint8Array, pkt: number | null): boolean {
+    if (this.closed) return false;
+    const upcall = decodeIgmpmsg(bytes);
+    const ev = this.ns.emit('sock_queue_rcv_skb', 'deliver', { sock: `raw/${this.protocol}`, msgtype: igmpmsgTypeName(upcall.msg.msgtype), vif: upcall.vifIndex, len: bytes.length }, pkt);
+    this.ns.sim.trace.within(ev, () => this.push({ kind: 'upcall', bytes, pkt, ifindex: 0, upcall }));
+    return true;
+  }
+
+  /** raw_rcv(): a copy of the datagram. */
+  rawRcv(skb: InputSkb, info: IpInfo): void {
+    if (this.closed) return;
+    const bytes = skb.bytes.slice(0, info.totalLength);
+    let igmp: IgmpDecoded | undefined;
+    if (info.protocol === IPPROTO_IGMP) {
+      try {
+        igmp = decodeIgmp(bytes.subarray(info.headerLength));
+      } catch (e) {
+        if (!(e instanceof WireError)) throw e;
+      }
+    }
+    const ev = this.ns.emit('raw_rcv', 'deliver', { sock: `raw/${this.protocol}`, src: formatIpv4(info.src), dst: formatIpv4(info.dst), dev: skb.dev.name, len: bytes.length }, skb.pkt);
+    this.ns.sim.trace.within(ev, () => this.push({ kind: 'packet', bytes, pkt: skb.pkt, ifindex: skb.dev.ifindex, igmp }));
+  }
+
+  /** sendto() without IP_HDRINCL: the kernel builds the header (multicast TTL and interface apply). */
+  sendto(payload: Uint8Array, dst: Ipv4Addr, opts: { src?: Ipv4Addr } = {}): number {
+    if (this.closed) throw new KernelError(Errno.EBADF);
+    if (this.protocol === IPPROTO_RAW) throw new KernelError(Errno.EINVAL);
+    const oif = isMulticast(dst) ? this.mcIndex || this.bindDev : this.bindDev;
+    const rt = ipRouteOutput(this.ns.ipv4, flow({ daddr: dst, saddr: opts.src ?? 0, oif, tos: this.tos, proto: this.protocol, mark: this.mark }));
+    // IP_PMTUDISC_WANT (ip_no_pmtu_disc = 0): DF on every datagram, multicast included (observed).
+    const bytes = buildDatagram(this.ns.ipv4, { src: opts.src ?? rt.src, dst, protocol: this.protocol, ttl: this.ttlFor(dst), tos: this.tos, df: true, ignoreDf: true }, payload);
+    const ev = this.ns.emit('raw_sendmsg', 'call', { proto: this.protocol, dst: formatIpv4(dst), dev: rt.dev.name, len: payload.length });
+    return this.ns.sim.trace.within(ev, () => ipLocalOut(this.ns.ipv4, bytes, rt, { mcLoop: this.mcLoop }));
+  }
+
+  /** raw_close(): leaves the Router Alert chain (running mrtsock_destruct for a daemon), drops groups. */
+  close(): void {
+    if (this.closed) return;
+    try {
+      ipRaControl(this, false, null);
+    } catch (e) {
+      if (!(e instanceof KernelError)) throw e; // not on the chain
+    }
+    this.closed = true;
+    this.dropMemberships();
+    const t = rawTable(this.ns);
+    const i = t.indexOf(this);
+    if (i >= 0) t.splice(i, 1);
+    this.ns.emit('raw_close', 'call', { proto: this.protocol });
+  }
+}
+
+/** ip_ra_control(): join (on) or leave the Router Alert chain; leaving runs the destructor. */
+export function ipRaControl(sk: InetSock, on: boolean, destructor: ((sk: RawSocket) => void) | null): void {
+  if (!(sk instanceof RawSocket) || sk.protocol === IPPROTO_RAW) throw new KernelError(Errno.EINVAL);
+  let chain = raChains.get(sk.ns);
+  if (!chain) {
+    chain = [];
+    raChains.set(sk.ns, chain);
+  }
+  const i = chain.findIndex((r) => r.sk === sk);
+  if (i >= 0) {
+    if (on) throw new KernelError(Errno.EADDRINUSE);
+    const [ra] = chain.splice(i, 1);
+    sk.ns.emit('ip_ra_control', 'state', { on: false, proto: sk.protocol });
+    ra!.destructor?.(sk);
+    return;
+  }
+  if (!on) throw new KernelError(Errno.ENOBUFS);
+  chain.push({ sk, destructor });
+  sk.ns.emit('ip_ra_control', 'state', { on: true, proto: sk.protocol });
+}
+
+/** ip_call_ra_chain(): Router Alert packets go to every chain socket of their protocol; true if one took it. */
+export function ipCallRaChain(ns: Netns, skb: InputSkb, info: IpInfo): boolean {
+  const takers = (raChains.get(ns) ?? []).filter((r) => r.sk.protocol === info.protocol && (!r.sk.bindDev || r.sk.bindDev === skb.dev.ifindex));
+  ns.emit('ip_call_ra_chain', 'lookup', { proto: info.protocol, sockets: takers.length, decision: takers.length ? 'consumed' : 'none' }, skb.pkt);
+  for (const r of takers) r.sk.rawRcv(skb, info);
+  return takers.length > 0;
+}
+
+/** raw_local_deliver() → raw_v4_input(): a copy to every raw socket of the protocol that wants it. */
+function rawLocalDeliver(ns: Netns, table: readonly RawSocket[], skb: InputSkb, info: IpInfo): boolean {
+  let taken = false;
+  for (const sk of [...table]) {
+    if (sk.protocol !== info.protocol) continue;
+    if (sk.bindDev && sk.bindDev !== skb.dev.ifindex) continue;
+    if (isMulticast(info.dst) && !sk.mcSfAllow(info.dst, info.src, skb.dev.ifindex)) continue;
+    sk.rawRcv(skb, info);
+    taken = true;
+  }
+  if (!taken && table.length > 0) ns.emit('raw_v4_input', 'lookup', { proto: info.protocol, decision: 'no raw socket' }, skb.pkt);
+  return taken;
+}

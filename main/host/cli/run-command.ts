@@ -1,0 +1,57 @@
+// `workbench run LAB.yaml`: runs every step of a lab headless (actions, then checks) and prints the
+// progress, the actions' output and each check's result, then the score.
+
+import { parseArgs } from 'node:util';
+import { formatActionOutput, formatCheckLine, formatScore, indent } from '../lab/grading.js';
+import { formatStartupError } from '../lab/startup-errors.js';
+import { LabRun } from '../lab/lab-run.js';
+import { loadOrReport, parseSeed, usage } from '../lab/cli-support.js';
+import type { CliIO } from './workbench.js';
+
+export const RUN_HELP = `Usage: workbench run [options] LAB.yaml
+
+Builds the lab's network, runs its nodes' start commands, then each step in order: its actions
+(traffic, joins, link faults, commands, waiting) and its checks. Prints the actions' output, each
+check's result (with what was expected and what happened) and the completion percentage.
+
+Options:
+  --seed N      Seed of the simulation (default: the lab's seed).
+  --solution    Run each step's reference solution before its actions (to test a lab).
+  -h, --help    Show this help.
+
+Exit status: 0 if the lab ran (whatever its checks say; 'workbench check' grades);
+1 if the lab file has errors; 2 for bad usage.
+`;
+
+export function runCommand(argv: string[], io: CliIO): number {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { seed: { type: 'string' }, solution: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help) {
+    io.out(RUN_HELP);
+    return 0;
+  }
+  if (positionals.length !== 1) return usage(io, 'run', 'give one lab file (workbench run labs/01-forwarding.yaml)');
+  const seed = parseSeed(values.seed);
+  if (seed === null) return usage(io, 'run', `--seed needs a non-negative integer, got '${values.seed}'`);
+  const file = positionals[0]!;
+  const spec = loadOrReport(io, file);
+  if (!spec) return 1;
+  const run = new LabRun(spec, { seed, solution: values.solution });
+  io.out(`${spec.title} (${spec.name}, seed ${run.seed})\n`);
+  for (const e of run.session.startupErrors) io.err(`${formatStartupError(e)}\n`);
+  const n = run.steps.length;
+  const report = run.runAll((p) => {
+    if (p.type === 'step') io.out(`\n[${p.index + 1}/${n}] ${p.step.title}\n`);
+    else if (p.type === 'action') io.out(`${indent(formatActionOutput(p.outcome), '  ')}\n`);
+    else if (p.type === 'check') io.out(`${indent(formatCheckLine(p.result), '  ')}\n`);
+    else {
+      if (p.result.checks.some((c) => !c.passed)) io.out(p.step.hints.map((h) => `  hint: ${h}\n`).join(''));
+      io.out(`  completion: ${run.report().percent}%\n`);
+    }
+  });
+  io.out(`\n${formatScore(report)}\n`);
+  return 0;
+}

@@ -1,0 +1,96 @@
+// The run database's schema and its migrations. One file holds one run. Names that repeat on every
+// event (node, kernel function, kind, device) are interned into small tables, which keeps events and
+// their indexes small; the `trace` and `trace_packets` views give them back by name for SQL users
+// (lab checks, the query console).
+
+import type { Database } from './sqlite.js';
+import { exec, get } from './sqlite.js';
+
+/** The kinds of TraceKind, in a fixed order: their ids are part of the file format. */
+export const KINDS = ['call', 'lookup', 'rx', 'tx', 'deliver', 'drop', 'timer_arm', 'timer_fire', 'timer_cancel', 'upcall', 'state', 'log'] as const;
+
+const V1 = `
+CREATE TABLE runs (
+  id INTEGER PRIMARY KEY,
+  lab TEXT NOT NULL,
+  seed INTEGER NOT NULL,
+  profile TEXT NOT NULL,
+  engine_version TEXT NOT NULL,
+  fingerprint TEXT,
+  status TEXT NOT NULL CHECK (status IN ('running', 'complete', 'incomplete')),
+  started_t INTEGER NOT NULL,
+  ended_t INTEGER,
+  events INTEGER,
+  packets INTEGER,
+  writer_pid INTEGER,
+  writer_host TEXT
+);
+CREATE TABLE nodes (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+CREATE TABLE fns (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+CREATE TABLE kinds (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+CREATE TABLE devices (id INTEGER PRIMARY KEY, node INTEGER NOT NULL, name TEXT NOT NULL, UNIQUE (node, name));
+CREATE TABLE events (
+  seq INTEGER PRIMARY KEY,
+  t INTEGER NOT NULL,
+  node INTEGER NOT NULL,
+  fn INTEGER NOT NULL,
+  kind INTEGER NOT NULL,
+  pkt INTEGER,
+  parent INTEGER,
+  data TEXT
+);
+CREATE TABLE packets (
+  id INTEGER PRIMARY KEY,
+  t INTEGER NOT NULL,
+  dev INTEGER NOT NULL,
+  bytes BLOB NOT NULL,
+  origin INTEGER
+);
+CREATE INDEX events_node ON events (node);
+CREATE INDEX events_fn ON events (fn);
+CREATE INDEX events_kind ON events (kind);
+CREATE INDEX events_t ON events (t);
+CREATE INDEX events_pkt ON events (pkt) WHERE pkt IS NOT NULL;
+CREATE INDEX events_parent ON events (parent) WHERE parent IS NOT NULL;
+CREATE VIEW trace AS
+  SELECT e.seq, e.t, n.name AS node, f.name AS fn, k.name AS kind, e.pkt, e.parent, coalesce(e.data, '{}') AS data
+  FROM events e JOIN nodes n ON n.id = e.node JOIN fns f ON f.id = e.fn JOIN kinds k ON k.id = e.kind;
+CREATE VIEW trace_packets AS
+  SELECT p.id, p.t, n.name AS node, d.name AS dev, p.bytes, length(p.bytes) AS len, p.origin
+  FROM packets p JOIN devices d ON d.id = p.dev JOIN nodes n ON n.id = d.node;
+${KINDS.map((k, i) => `INSERT INTO kinds (id, name) VALUES (${i + 1}, '${k}');`).join('\n')}
+`;
+
+/** MIGRATIONS[i] brings a database from schema version i to i + 1. Append; never edit a released one. */
+const MIGRATIONS: readonly string[] = [V1];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+export class SchemaError extends Error {}
+
+/** The connection settings every writer uses: WAL, and fsync only at checkpoints (a crash loses at most the last commits, never consistency). */
+export async function configureWriter(db: Database): Promise<void> {
+  await exec(db, 'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = OFF;');
+}
+
+export async function schemaVersion(db: Database): Promise<number> {
+  const row = await get<{ user_version: number }>(db, 'PRAGMA user_version');
+  return row?.user_version ?? 0;
+}
+
+/** Applies the missing migrations, each in its own transaction. Refuses a file from a newer workbench. */
+export async function migrate(db: Database): Promise<number> {
+  const from = await schemaVersion(db);
+  if (from > SCHEMA_VERSION) throw new SchemaError(`run file has schema version ${from}; this workbench reads up to ${SCHEMA_VERSION}`);
+  for (let v = from; v < SCHEMA_VERSION; v++) {
+    await exec(db, 'BEGIN IMMEDIATE');
+    try {
+      await exec(db, `${MIGRATIONS[v]!} PRAGMA user_version = ${v + 1};`);
+      await exec(db, 'COMMIT');
+    } catch (e) {
+      await exec(db, 'ROLLBACK');
+      throw e;
+    }
+  }
+  return from;
+}

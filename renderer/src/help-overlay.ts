@@ -1,0 +1,37 @@
+// The keyboard shortcuts, shown by the Help button or by pressing `?` outside a console; Esc closes.
+
+import { h } from './dom.js';
+
+const SHORTCUTS: [string, string][] = [
+  ['Enter', 'run the command'],
+  ['↑ / ↓', 'previous / next command in this console'],
+  ['Tab', 'complete a command, ip object, device name, sysctl key or /proc path (twice lists the choices)'],
+  ['Ctrl+L, clear', 'clear the console'],
+  ['Click a node', "open the node's console"],
+  ['Drag a node', 'move it (the position is kept)'],
+  ['?', 'this help'],
+  ['Esc', 'close this help'],
+];
+
+export function installHelp(button: HTMLButtonElement): void {
+  const table = h('table', { class: 'shortcuts' });
+  for (const [k, v] of SHORTCUTS) table.append(h('tr', {}, h('th', {}, h('kbd', {}, k)), h('td', {}, v)));
+  const close = h('button', { type: 'button', class: 'tool' }, 'Close');
+  const dialog = h('div', { class: 'help-dialog', role: 'dialog', 'aria-modal': 'true', 'aria-label': 'Keyboard shortcuts' }, h('h2', {}, 'Keyboard shortcuts'), table, close);
+  const overlay = h('div', { class: 'help-overlay', id: 'help-overlay' }, dialog);
+  overlay.hidden = true;
+  document.body.append(overlay);
+  const show = (on: boolean): void => {
+    overlay.hidden = !on;
+    if (on) close.focus();
+  };
+  button.addEventListener('click', () => show(true));
+  close.addEventListener('click', () => show(false));
+  overlay.addEventListener('click', (e) => {
+    if (e.target === overlay) show(false);
+  });
+  document.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && !overlay.hidden) show(false);
+    else if (e.key === '?' && !(e.target instanceof HTMLInputElement)) show(true);
+  });
+}

@@ -1,0 +1,51 @@
+// Every lab in labs/ runs headless: it validates, its starter fails its checks, and its reference
+// solution passes all of them, on two seeds.
+
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { formatLabError } from '../../main/host/lab/lab-errors.js';
+import { loadLabFile } from '../../main/host/lab/lab-file.js';
+import { LabRun } from '../../main/host/lab/lab-run.js';
+
+const fsIO = { readFile: (p: string) => readFileSync(p, 'utf8') };
+const LABS = readdirSync('labs')
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
+
+describe('labs', () => {
+  it('exist', () => {
+    expect(LABS.length).toBeGreaterThan(0);
+  });
+
+  for (const f of LABS) {
+    describe(f, () => {
+      const r = loadLabFile(`labs/${f}`, fsIO);
+      it('validates', () => {
+        expect(r.errors.map(formatLabError)).toEqual([]);
+      });
+      if (!r.ok) return;
+      const failed = (run: LabRun): string[] =>
+        run
+          .runAll()
+          .steps.flatMap((s) => s.checks)
+          .filter((c) => !c.passed)
+          .map((c) => `${c.name}: ${c.message}`);
+
+      it('has steps with checks, and its start commands run without error', () => {
+        expect((r.spec.steps ?? []).flatMap((s) => s.checks).length).toBeGreaterThan(0);
+        expect(new LabRun(r.spec).session.startupErrors).toEqual([]);
+      });
+      it('starter fails its checks', () => {
+        expect(failed(new LabRun(r.spec)).length).toBeGreaterThan(0);
+      });
+      for (const seed of [1, 2]) {
+        it(`reference solution passes every check (seed ${seed})`, () => {
+          const run = new LabRun(r.spec, { seed, solution: true });
+          expect(failed(run)).toEqual([]);
+          // The solution's commands succeed; actions may run commands that fail on purpose, but none is broken.
+          expect(run.results.flatMap((s) => [...s.solution, ...s.actions.filter((a) => a.rc === undefined)]).filter((a) => !a.ok)).toEqual([]);
+        });
+      }
+    });
+  }
+});
