@@ -9,6 +9,7 @@ import { formatIpv4, type Ipv4Addr } from '../wire/inet.js';
 import { RTNH_F_DEAD, RTNH_F_LINKDOWN, type FibResult, type FibRoute, type Flowi4 } from './fib-types.js';
 import { ipIgnoreLinkdown } from './fib_trie.js';
 import type { Ipv4Netns } from './ipv4-netns.js';
+import { fmix32 } from '../sim/fingerprint.js';
 
 /** fib_rebalance(): upper bounds over the alive next hops' weights (dead or ignored-linkdown: -1). */
 export function fibRebalance(v4: Ipv4Netns, r: FibRoute): void {
@@ -36,15 +37,6 @@ function mix(h: number, k: number): number {
   h ^= k;
   h = (h << 13) | (h >>> 19);
   return (Math.imul(h, 5) + 0xe6546b64) | 0;
-}
-
-function fmix(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
 }
 
 /** The seed: net.ipv4.fib_multipath_hash_seed, or (0) one value per "boot", shared by every namespace. */
@@ -77,9 +69,9 @@ export function fibMultipathHash(v4: Ipv4Netns, fl: Flowi4): { hash: number; fie
   const [p1, p2] = sport <= dport ? [sport, dport] : [dport, sport];
   let h = multipathSeed(v4) | 0;
   for (const k of [a1, a2, (p1 << 16) | p2, proto]) h = mix(h, k | 0);
-  let hash = fmix(h ^ 16);
+  let hash = fmix32(h ^ 16);
   if (hash === 0) hash = 1;
-  if (fl.mpHash) hash = fmix(mix(hash | 0, fl.mpHash | 0));
+  if (fl.mpHash) hash = fmix32(mix(hash | 0, fl.mpHash | 0));
   const names = ['src', 'dst', 'proto', '', 'sport', 'dport'].filter((n, i) => n && mask & (1 << i));
   return { hash: hash >>> 1, fields: names.join(',') };
 }

@@ -3,7 +3,8 @@
 // cryptographic hash, and need not be: nothing adversarial chooses traces. Measured: SHA-256 over the
 // UTF-8 of each event was ~80% of engine time in the chain benchmark; this hashes the JS string directly.
 
-function fmix32(h: number): number {
+/** MurmurHash3's 32-bit finaliser (also used by the multipath hash). */
+export function fmix32(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
