@@ -36,12 +36,34 @@ function sg(origin: Ipv4Addr, grp: Ipv4Addr): string {
   return `(${origin ? formatIpv4(origin) : '*'},${grp ? formatIpv4(grp) : '*'})`;
 }
 
+function hashKey(origin: Ipv4Addr, grp: Ipv4Addr): string {
+  return `${origin}/${grp}`;
+}
+
 /** The rhltable chain of one (G,S) key: a duplicate key is inserted at the head, so the newest is found first. */
 function* chain(mrt: MrTable, origin: Ipv4Addr, grp: Ipv4Addr): Generator<MfcCache> {
-  for (let i = mrt.mfcList.length - 1; i >= 0; i--) {
-    const c = mrt.mfcList[i]!;
-    if (c.origin === origin && c.mcastgrp === grp) yield c;
-  }
+  const list = mrt.mfcHash.get(hashKey(origin, grp));
+  if (!list) return;
+  for (let i = list.length - 1; i >= 0; i--) yield list[i]!;
+}
+
+/** mr_mfc add: onto mfc_cache_list and into the hash (list_add_tail_rcu + rhltable_insert_key). */
+function mfcLink(mrt: MrTable, c: MfcCache): void {
+  mrt.mfcList.push(c);
+  const k = hashKey(c.origin, c.mcastgrp);
+  const list = mrt.mfcHash.get(k);
+  if (list) list.push(c);
+  else mrt.mfcHash.set(k, [c]);
+}
+
+/** list_del_rcu + rhltable_remove */
+function mfcUnlink(mrt: MrTable, c: MfcCache): void {
+  mrt.mfcList.splice(mrt.mfcList.indexOf(c), 1);
+  const k = hashKey(c.origin, c.mcastgrp);
+  const list = mrt.mfcHash.get(k);
+  if (!list) return;
+  list.splice(list.indexOf(c), 1);
+  if (list.length === 0) mrt.mfcHash.delete(k);
 }
 
 /** The "book" profile reproduces the 3.x ipmr the chapter describes (mfc_cache_array, the 10-entry cap). */
@@ -187,7 +209,7 @@ export function ipmrMfcAdd(net: IpmrNet, mrt: MrTable, mfc: Mfcctl, mrtsock: boo
     lastuse: now,
   };
   ipmrUpdateThresholds(mrt, c, mfc.ttls);
-  mrt.mfcList.push(c);
+  mfcLink(mrt, c);
   const ev = ns.emit('ipmr_mfc_add', 'state', { table: mrt.id, entry: key, parent: c.parent, decision: 'added', oifs: oifsText(c), static: !mrtsock });
   ns.sim.trace.within(ev, () => {
     const i = mrt.unres.findIndex((u) => u.origin === c.origin && u.mcastgrp === c.mcastgrp);
@@ -213,7 +235,7 @@ export function ipmrMfcDelete(net: IpmrNet, mrt: MrTable, mfc: Mfcctl, parent: n
     net.ns.emit('ipmr_mfc_delete', 'call', { table: mrt.id, entry: key, parent, decision: 'error', errno: 'ENOENT' });
     throw new KernelError(Errno.ENOENT);
   }
-  mrt.mfcList.splice(mrt.mfcList.indexOf(c), 1);
+  mfcUnlink(mrt, c);
   net.ns.emit('ipmr_mfc_delete', 'state', { table: mrt.id, entry: key, parent: c.parent });
 }
 
@@ -290,7 +312,7 @@ export function mrouteCleanTables(net: IpmrNet, mrt: MrTable, flags: number): vo
       for (const c of [...mrt.mfcList]) {
         const isStatic = (c.flags & MFC_STATIC) !== 0;
         if ((isStatic && !(flags & MRT_FLUSH_MFC_STATIC)) || (!isStatic && !(flags & MRT_FLUSH_MFC))) continue;
-        mrt.mfcList.splice(mrt.mfcList.indexOf(c), 1);
+        mfcUnlink(mrt, c);
         net.ns.emit('ipmr_mfc_delete', 'state', { table: mrt.id, entry: sg(c.origin, c.mcastgrp), parent: c.parent, reason: 'mroute_clean_tables' });
       }
     }

@@ -69,6 +69,7 @@ export function ipmrNewTable(net: IpmrNet, id: number): MrTable {
     unres: [],
     vifTable: new Array<null>(MAXVIFS).fill(null),
     mfcList: [],
+    mfcHash: new Map(),
     maxvif: 0,
     doAssert: false,
     doPim: false,

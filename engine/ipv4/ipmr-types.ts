@@ -139,8 +139,10 @@ export interface MrTable {
   /** mfc_unres_queue, newest first. */
   unres: MfcUnres[];
   vifTable: Array<VifDevice | null>;
-  /** mfc_cache_list in insertion order (the rhltable lookup order is modelled on top of it). */
+  /** mfc_cache_list in insertion order (dump order). */
   mfcList: MfcCache[];
+  /** mfc_hash, the rhltable: (S,G) key → entries with that key in insertion order (lookups walk it newest first). */
+  mfcHash: Map<string, MfcCache[]>;
   maxvif: number;
   doAssert: boolean;
   doPim: boolean;
