@@ -7,6 +7,7 @@ import { evaluateCheck, type CheckResult } from './checks.js';
 import { LabSession, type StartupError } from './session.js';
 import type { LabSpec } from './spec.js';
 import type { LabStep } from './steps.js';
+import type { TraceSink } from '../../../engine/sim/trace.js';
 
 export interface StepResult {
   index: number;
@@ -32,6 +33,8 @@ export interface RunOptions {
   seed?: number;
   /** Run the reference solution's commands too (to test a lab; graders run the student's setup instead). */
   solution?: boolean;
+  /** Extra trace sinks for the whole run (a SqliteSink for `workbench run --db`). */
+  sinks?: readonly TraceSink[];
 }
 
 export type RunProgress =
@@ -51,7 +54,7 @@ export class LabRun {
     private readonly opts: RunOptions = {},
   ) {
     this.seed = opts.seed ?? spec.seed;
-    this.session = new LabSession(spec, { seed: this.seed });
+    this.session = new LabSession(spec, { seed: this.seed, sinks: opts.sinks });
   }
 
   get steps(): LabStep[] {

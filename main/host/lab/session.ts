@@ -6,7 +6,7 @@ import { devOpen } from '../../../engine/net/dev.js';
 import { Network } from '../../../engine/net/network.js';
 import { runCommandLine } from '../../../engine/iproute2/shell.js';
 import type { CmdResult } from '../../../engine/iproute2/result.js';
-import { MemorySink } from '../../../engine/sim/trace.js';
+import { MemorySink, type TraceSink } from '../../../engine/sim/trace.js';
 import type { Nanos } from '../../../engine/sim/time.js';
 import type { LabSpec } from './spec.js';
 import { Daemon, type DaemonOptions } from '../sandbox/daemon.js';
@@ -28,10 +28,12 @@ export class LabSession {
 
   constructor(
     readonly spec: LabSpec,
-    opts: { seed?: number } = {},
+    /** `sinks` see the whole run from its first event (e.g. a SqliteSink recording it). */
+    opts: { seed?: number; sinks?: readonly TraceSink[] } = {},
   ) {
     this.net = new Network({ seed: opts.seed ?? spec.seed });
     this.net.sim.trace.addSink(this.trace);
+    for (const sink of opts.sinks ?? []) this.net.sim.trace.addSink(sink);
     for (const n of spec.nodes) {
       const ns = this.net.addNode(n.name, n.role);
       devOpen(ns.devByName('lo')!);
