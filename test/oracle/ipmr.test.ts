@@ -5,24 +5,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { destroyAllLabs, OracleLab } from './harness.js';
 import { oracleGate } from './harness.js';
 import { compareRuns, intHex, mfcctlHex, vifctlHex, type Op } from './ipmr-ops.js';
+import { IPPROTO_IP, MRT_INIT, MRT_DONE, MRT_ADD_VIF, MRT_DEL_VIF, MRT_ADD_MFC, MRT_DEL_MFC, MRT_VERSION, MRT_ASSERT, MRT_PIM, MRT_TABLE, MRT_ADD_MFC_PROXY, MRT_DEL_MFC_PROXY, MRT_FLUSH } from '../../engine/socket/constants.js';
 
 const gate = oracleGate();
 if (!gate.ok) console.log(`ipmr kernel-oracle tests skipped: ${gate.reason}`);
 
-const IP = 0;
-const MRT_INIT = 200;
-const MRT_DONE = 201;
-const MRT_ADD_VIF = 202;
-const MRT_DEL_VIF = 203;
-const MRT_ADD_MFC = 204;
-const MRT_DEL_MFC = 205;
-const MRT_VERSION = 206;
-const MRT_ASSERT = 207;
-const MRT_PIM = 208;
-const MRT_TABLE = 209;
-const MRT_ADD_MFC_PROXY = 210;
-const MRT_DEL_MFC_PROXY = 211;
-const MRT_FLUSH = 212;
+const IP = IPPROTO_IP;
 
 /** Router r with upstream s (10.0.0.0/24) and downstream h1 (10.1.0.0/24), h2 (10.2.0.0/24). */
 function topology(title: string): { lab: OracleLab; n: (x: string) => string; ifindex: (node: string, dev: string) => number } {
@@ -67,6 +55,8 @@ function run(title: string, build: (t: ReturnType<typeof topology>) => Op[], tim
 const set = (sock: string, opt: number, hex: string): Op => ({ op: 'setsockopt', sock, level: IP, opt, hex });
 const read = (ns: string, path: string): Op => ({ op: 'read', ns, path });
 const procs = (r: string): Op[] => [read(r, '/proc/net/ip_mr_vif'), read(r, '/proc/net/ip_mr_cache')];
+/** A daemon's usual start: MRT_INIT, then VIF i on the i-th local address. */
+const initVifs = (sock: string, ...addrs: string[]): Op[] => [set(sock, MRT_INIT, intHex(1)), ...addrs.map((a, i) => set(sock, MRT_ADD_VIF, vifctlHex(i, 0, a)))];
 const mcfwd = (r: string, devs: string[]): Op[] => devs.map((d) => read(r, `/proc/sys/net/ipv4/conf/${d}/mc_forwarding`));
 
 describe.skipIf(!gate.ok)('ipmr against the kernel (MRT driver)', () => {
@@ -168,8 +158,7 @@ describe.skipIf(!gate.ok)('ipmr against the kernel (MRT driver)', () => {
         ...mcfwd(r, devs),
         ...procs(r),
         set('d5', MRT_TABLE, intHex(5)),
-        set('d5', MRT_INIT, intHex(1)),
-        set('d5', MRT_ADD_VIF, vifctlHex(0, 0, '10.1.0.1')),
+        ...initVifs('d5', '10.1.0.1'),
         ...mcfwd(r, devs),
         set('d', MRT_DONE, intHex(0)),
         ...mcfwd(r, devs),
@@ -188,8 +177,7 @@ describe.skipIf(!gate.ok)('ipmr against the kernel (MRT driver)', () => {
         { op: 'socket', ns: r, name: 'd6', type: 'raw', proto: 2 },
         set('u', 5, intHex(1)),
         set('st', 5, intHex(0)),
-        set('d6', MRT_INIT, intHex(1)),
-        set('d6', MRT_ADD_VIF, vifctlHex(0, 0, '10.0.0.1')),
+        ...initVifs('d6', '10.0.0.1'),
         set('d6', 5, intHex(1)),
         ...mcfwd(r, devs),
         set('d6', 5, intHex(0)),
@@ -209,10 +197,7 @@ describe.skipIf(!gate.ok)('ipmr against the kernel (MRT driver)', () => {
       const ops: Op[] = [
         { op: 'socket', ns: r, name: 'd', type: 'raw', proto: 2 },
         { op: 'socket', ns: s, name: 'tx', type: 'udp', proto: 0 },
-        set('d', MRT_INIT, intHex(1)),
-        set('d', MRT_ADD_VIF, vifctlHex(0, 0, '10.0.0.1')),
-        set('d', MRT_ADD_VIF, vifctlHex(1, 0, '10.1.0.1')),
-        set('d', MRT_ADD_VIF, vifctlHex(2, 0, '10.2.0.1')),
+        ...initVifs('d', '10.0.0.1', '10.1.0.1', '10.2.0.1'),
         set('d', MRT_ADD_MFC, mfcctlHex('10.0.0.2', '239.1.1.1', 0, { 1: 1, 2: 5 })),
       ];
       for (const ttl of [1, 2, 5, 6, 64]) {
@@ -234,9 +219,7 @@ describe.skipIf(!gate.ok)('ipmr against the kernel (MRT driver)', () => {
       const ops: Op[] = [
         { op: 'socket', ns: r, name: 'd', type: 'raw', proto: 2 },
         { op: 'socket', ns: s, name: 'tx', type: 'udp', proto: 0 },
-        set('d', MRT_INIT, intHex(1)),
-        set('d', MRT_ADD_VIF, vifctlHex(0, 0, '10.0.0.1')),
-        set('d', MRT_ADD_VIF, vifctlHex(1, 0, '10.1.0.1')),
+        ...initVifs('d', '10.0.0.1', '10.1.0.1'),
         { op: 'udp', sock: 'tx', dst: '239.2.2.2', port: 5000, ttl: 8, ifindex: s0, count: 6 },
         { op: 'sleep', s: 0.1 },
         { op: 'recv', sock: 'd' },
@@ -263,10 +246,7 @@ describe.skipIf(!gate.ok)('ipmr against the kernel (MRT driver)', () => {
       return [
         { op: 'socket', ns: r, name: 'd', type: 'raw', proto: 2 },
         { op: 'socket', ns: h1, name: 'tx', type: 'udp', proto: 0 },
-        set('d', MRT_INIT, intHex(1)),
-        set('d', MRT_ADD_VIF, vifctlHex(0, 0, '10.0.0.1')),
-        set('d', MRT_ADD_VIF, vifctlHex(1, 0, '10.1.0.1')),
-        set('d', MRT_ADD_VIF, vifctlHex(2, 0, '10.2.0.1')),
+        ...initVifs('d', '10.0.0.1', '10.1.0.1', '10.2.0.1'),
         set('d', MRT_ADD_MFC, mfcctlHex('10.1.0.2', '239.1.1.1', 0, { 1: 1, 2: 1 })),
         send,
         { op: 'sleep', s: 0.05 },
@@ -318,10 +298,7 @@ describe.skipIf(!gate.ok)('ipmr against the kernel (MRT driver)', () => {
         { op: 'socket', ns: r, name: 'd', type: 'raw', proto: 2 },
         { op: 'socket', ns: s, name: 'tx', type: 'udp', proto: 0 },
         { op: 'socket', ns: h1, name: 'tx1', type: 'udp', proto: 0 },
-        set('d', MRT_INIT, intHex(1)),
-        set('d', MRT_ADD_VIF, vifctlHex(0, 0, '10.0.0.1')),
-        set('d', MRT_ADD_VIF, vifctlHex(1, 0, '10.1.0.1')),
-        set('d', MRT_ADD_VIF, vifctlHex(2, 0, '10.2.0.1')),
+        ...initVifs('d', '10.0.0.1', '10.1.0.1', '10.2.0.1'),
         set('d', MRT_ADD_MFC, mfcctlHex('0.0.0.0', '239.5.5.5', 0, { 0: 1, 1: 1, 2: 1 })),
         fromS('239.5.5.5'),
         wait,
@@ -357,9 +334,7 @@ describe.skipIf(!gate.ok)('ipmr against the kernel (MRT driver)', () => {
       const s0 = t.ifindex('s', 's0');
       const before: Op[] = [
         { op: 'socket', ns: r, name: 'd', type: 'raw', proto: 2 },
-        set('d', MRT_INIT, intHex(1)),
-        set('d', MRT_ADD_VIF, vifctlHex(0, 0, '10.0.0.1')),
-        set('d', MRT_ADD_VIF, vifctlHex(1, 0, '10.1.0.1')),
+        ...initVifs('d', '10.0.0.1', '10.1.0.1'),
         set('d', MRT_ADD_VIF, vifctlHex(2, 8, t.ifindex('r', 'r2'))),
         set('d', MRT_ADD_MFC, mfcctlHex('10.0.0.2', '239.1.1.1', 0, { 1: 1, 2: 1 })),
         ...procs(r),
@@ -414,8 +389,7 @@ describe.skipIf(!gate.ok)('ipmr against the kernel (MRT driver)', () => {
         { op: 'getsockopt', sock: 'd', level: IP, opt: MRT_ASSERT, len: 4 },
         set('d', MRT_PIM, intHex(0)),
         { op: 'getsockopt', sock: 'd', level: IP, opt: MRT_PIM, len: 4 },
-        set('d', MRT_INIT, intHex(1)),
-        set('d', MRT_ADD_VIF, vifctlHex(0, 0, '10.0.0.1')),
+        ...initVifs('d', '10.0.0.1'),
         set('st', MRT_ADD_VIF, vifctlHex(1, 0, '10.1.0.1')),
         set('d', MRT_ADD_MFC, mfcctlHex('10.0.0.2', '239.1.1.1', 0, { 1: 1 })),
         set('st', MRT_ADD_MFC, mfcctlHex('10.0.0.3', '239.1.1.1', 0, { 1: 1 })),
@@ -446,10 +420,7 @@ describe.skipIf(!gate.ok)('the router’s own multicast (ip_mc_output → ip_mr_
         { op: 'socket', ns: r, name: 'd', type: 'raw', proto: 2 },
         { op: 'socket', ns: r, name: 'tx', type: 'udp', proto: 0 },
         { op: 'socket', ns: r, name: 'rx', type: 'udp', proto: 0 },
-        set('d', MRT_INIT, intHex(1)),
-        set('d', MRT_ADD_VIF, vifctlHex(0, 0, '10.0.0.1')),
-        set('d', MRT_ADD_VIF, vifctlHex(1, 0, '10.1.0.1')),
-        set('d', MRT_ADD_VIF, vifctlHex(2, 0, '10.2.0.1')),
+        ...initVifs('d', '10.0.0.1', '10.1.0.1', '10.2.0.1'),
         set('d', MRT_ADD_MFC, mfcctlHex('10.0.0.1', '239.1.1.1', 0, { 1: 1 })),
         set('d', MRT_ADD_MFC, mfcctlHex('10.0.0.1', '239.2.2.2', 1, { 2: 1 })),
         send('239.1.1.1'),
@@ -483,9 +454,7 @@ describe.skipIf(!gate.ok)('IGMP on a multicast router', () => {
         { op: 'socket', ns: s, name: 'ig', type: 'raw', proto: 2 },
         send,
         { op: 'sleep', s: 0.05 },
-        set('d', MRT_INIT, intHex(1)),
-        set('d', MRT_ADD_VIF, vifctlHex(0, 0, '10.0.0.1')),
-        set('d', MRT_ADD_VIF, vifctlHex(1, 0, '10.1.0.1')),
+        ...initVifs('d', '10.0.0.1', '10.1.0.1'),
         set('d', MRT_ADD_MFC, mfcctlHex('10.0.0.2', '239.1.1.1', 0, { 1: 1 })),
         send,
         { op: 'sleep', s: 0.05 },
@@ -522,10 +491,7 @@ describe.skipIf(!gate.ok)('ip mroute / ip mrule against iproute2 6.1', () => {
         { op: 'socket', ns: r, name: 'd', type: 'raw', proto: 2 },
         { op: 'socket', ns: r, name: 'd5', type: 'raw', proto: 2 },
         { op: 'socket', ns: s, name: 'tx', type: 'udp', proto: 0 },
-        set('d', MRT_INIT, intHex(1)),
-        set('d', MRT_ADD_VIF, vifctlHex(0, 0, '10.0.0.1')),
-        set('d', MRT_ADD_VIF, vifctlHex(1, 0, '10.1.0.1')),
-        set('d', MRT_ADD_VIF, vifctlHex(2, 0, '10.2.0.1')),
+        ...initVifs('d', '10.0.0.1', '10.1.0.1', '10.2.0.1'),
         set('d', MRT_ADD_MFC, mfcctlHex('10.0.0.2', '239.1.1.1', 0, { 1: 1, 2: 4 })),
         set('d', MRT_ADD_MFC, mfcctlHex('0.0.0.0', '239.2.2.2', 0, { 1: 3 })),
         set('d', MRT_ADD_MFC, mfcctlHex('0.0.0.0', '0.0.0.0', 0, { 0: 1, 1: 1 })),

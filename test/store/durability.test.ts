@@ -12,22 +12,13 @@ import { RunReader } from '../../main/host/store/run-reader.js';
 import { all, closeDb, openDb, OPEN_READONLY } from '../../main/host/store/sqlite.js';
 import { tempRunFile, removeTempRuns } from './record-synthetic.js';
 import { syntheticSim } from './synthetic.js';
+// mulberry32: the kill delays are seeded, so a failing run names its delay.
+import { prng } from '../unit/wire/helpers.js';
 
 const KILLS = 20;
 const PARALLEL = 2;
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
-/** mulberry32: the kill delays are seeded, so a failing run names its delay. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Killed {
   file: string;

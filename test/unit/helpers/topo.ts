@@ -1,7 +1,9 @@
 // Small builders for engine tests: addresses and static routes without going through `ip`.
 
 import { devOpen } from '../../../engine/net/dev.js';
-import type { Netns } from '../../../engine/net/netns.js';
+import { Network } from '../../../engine/net/network.js';
+import type { Netns, NodeRole } from '../../../engine/net/netns.js';
+import { MemorySink } from '../../../engine/sim/trace.js';
 import { newIfaddr, RT_SCOPE_UNIVERSE } from '../../../engine/ipv4/devinet.js';
 import { RTPROT_BOOT, RT_TABLE_MAIN } from '../../../engine/ipv4/fib-types.js';
 import { parseIpv4 } from '../../../engine/wire/inet.js';
@@ -40,4 +42,17 @@ export function route(ns: Netns, dst: string, gw: string, dev: string): void {
 export function forwarding(ns: Netns, on: boolean): void {
   ns.ipv4.devconfAll.values.forwarding = on ? 1 : 0;
   for (const d of ns.deviceList()) d.inDev.conf.values.forwarding = on ? 1 : 0;
+}
+
+/** A network recorded into a MemorySink; `node()` adds a namespace with lo up, as a lab node has it. */
+export function tracedNetwork(seed: number): { net: Network; sink: MemorySink; node: (name: string, role?: NodeRole) => Netns } {
+  const net = new Network({ seed });
+  const sink = new MemorySink();
+  net.sim.trace.addSink(sink);
+  const node = (name: string, role: NodeRole = 'host'): Netns => {
+    const ns = net.addNode(name, role);
+    devOpen(ns.devByName('lo')!);
+    return ns;
+  };
+  return { net, sink, node };
 }

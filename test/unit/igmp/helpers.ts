@@ -1,14 +1,13 @@
 // A host on a LAN with a router-side namespace, and a reader of the IGMP packets a node transmitted.
 
-import { devOpen } from '../../../engine/net/dev.js';
-import { Network } from '../../../engine/net/network.js';
+import type { Network } from '../../../engine/net/network.js';
 import type { Netns } from '../../../engine/net/netns.js';
-import { MemorySink } from '../../../engine/sim/trace.js';
+import type { MemorySink } from '../../../engine/sim/trace.js';
 import { decodeIgmp, type IgmpMessage } from '../../../engine/wire/igmp.js';
 import { formatIpv4 } from '../../../engine/wire/inet.js';
 import { decodeIpv4 } from '../../../engine/wire/ipv4.js';
 import type { UdpSocket } from '../../../engine/ipv4/udp.js';
-import { addr } from '../helpers/topo.js';
+import { addr, tracedNetwork } from '../helpers/topo.js';
 
 export interface SentIgmp {
   t: number;
@@ -24,12 +23,9 @@ export interface SentIgmp {
 
 /** h (eth0 10.0.0.2) — veth — r (eth0 10.0.0.1): r plays the querier, h the host. */
 export function hostAndRouter(seed = 1): { net: Network; sink: MemorySink; h: Netns; r: Netns } {
-  const net = new Network({ seed });
-  const sink = new MemorySink();
-  net.sim.trace.addSink(sink);
-  const h = net.addNode('h');
-  const r = net.addNode('r', 'router');
-  for (const n of [h, r]) devOpen(n.devByName('lo')!);
+  const { net, sink, node } = tracedNetwork(seed);
+  const h = node('h');
+  const r = node('r', 'router');
   net.link('h', 'eth0', 'r', 'eth0');
   addr(h, 'eth0', '10.0.0.2/24');
   addr(r, 'eth0', '10.0.0.1/24');

@@ -1,24 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { Network } from '../../../engine/net/network.js';
-import { devOpen } from '../../../engine/net/dev.js';
 import { startPing } from '../../../engine/apps/ping.js';
 import { startUdpSender } from '../../../engine/apps/udp-sender.js';
 import { startUdpReceiver } from '../../../engine/apps/udp-receiver.js';
-import { MemorySink } from '../../../engine/sim/trace.js';
 import { NSEC_PER_SEC } from '../../../engine/sim/time.js';
 import { decodeIpv4 } from '../../../engine/wire/ipv4.js';
-import { addr, forwarding, ip4, route } from '../helpers/topo.js';
+import { addr, forwarding, ip4, route, tracedNetwork } from '../helpers/topo.js';
 
 /** h1 — r1 — h2, with h3 also on h2's LAN. */
 function threeNodes(seed = 1) {
-  const net = new Network({ seed });
-  const sink = new MemorySink();
-  net.sim.trace.addSink(sink);
-  const h1 = net.addNode('h1');
-  const r1 = net.addNode('r1', 'router');
-  const h2 = net.addNode('h2');
-  const h3 = net.addNode('h3');
-  for (const n of [h1, r1, h2, h3]) devOpen(n.devByName('lo')!);
+  const { net, sink, node } = tracedNetwork(seed);
+  const h1 = node('h1');
+  const r1 = node('r1', 'router');
+  const h2 = node('h2');
+  const h3 = node('h3');
   net.link('h1', 'eth0', 'r1', 'eth0');
   net.attach('r1', 'eth1', 'lan');
   net.attach('h2', 'eth0', 'lan');

@@ -6,18 +6,12 @@
 import { describe, expect, it } from 'vitest';
 import { startPing } from '../../../engine/apps/ping.js';
 import { ipCommand } from '../../../engine/iproute2/ip.js';
-import { devOpen } from '../../../engine/net/dev.js';
-import { Network } from '../../../engine/net/network.js';
-import { MemorySink } from '../../../engine/sim/trace.js';
-import { addr, forwarding, ip4, route } from '../helpers/topo.js';
+import { addr, forwarding, ip4, route, tracedNetwork } from '../helpers/topo.js';
 
 function lab() {
-  const net = new Network({ seed: 5 });
-  const sink = new MemorySink();
-  net.sim.trace.addSink(sink);
-  const h1 = net.addNode('h1');
-  const r1 = net.addNode('r1', 'router');
-  for (const n of [h1, r1]) devOpen(n.devByName('lo')!);
+  const { net, sink, node } = tracedNetwork(5);
+  const h1 = node('h1');
+  const r1 = node('r1', 'router');
   net.link('h1', 'eth0', 'r1', 'eth0');
   addr(h1, 'eth0', '10.0.1.10/24');
   addr(r1, 'eth0', '10.0.1.1/24');
