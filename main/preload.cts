@@ -6,6 +6,9 @@
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- a sandboxed preload is CommonJS
 import electron = require('electron');
 import type { ApiMethod, CompleteResponse, LabView, RunCommandResponse, WorkbenchApi } from './host/api.js';
+import type { CounterView, DaemonView, EventDetailView, SeriesView, TracePage } from './host/api.js';
+import type { DeviceEventResponse, LabExport, LabFilesView } from './host/workspace/topology-api.js';
+import type { CheckStepResponse, GuideView, JourneyView, RunStepActionsResponse } from './host/guide-api.js';
 
 function call<T>(method: ApiMethod, arg?: unknown): Promise<T> {
   return electron.ipcRenderer.invoke(`workbench:${method}`, arg) as Promise<T>;
@@ -17,6 +20,26 @@ const api: WorkbenchApi = {
   complete: (req) => call<CompleteResponse>('complete', req),
   moveNode: (req) => call<null>('moveNode', req),
   reset: () => call<LabView>('reset'),
+  listDaemons: () => call<DaemonView[]>('listDaemons'),
+  startDaemon: (req) => call<DaemonView>('startDaemon', req),
+  stopDaemon: (req) => call<DaemonView>('stopDaemon', req),
+  saveDaemon: (req) => call<null>('saveDaemon', req),
+  getCounters: () => call<CounterView[]>('getCounters'),
+  getTrace: (req) => call<TracePage>('getTrace', req),
+  locateEvent: (req) => call<number>('locateEvent', req),
+  getEvent: (req) => call<EventDetailView | null>('getEvent', req),
+  getSeries: (req) => call<SeriesView>('getSeries', req),
+  applyTopology: (req) => call<LabView>('applyTopology', req),
+  deviceEvent: (req) => call<DeviceEventResponse>('deviceEvent', req),
+  listLabs: () => call<LabFilesView>('listLabs'),
+  openLab: (req) => call<LabView>('openLab', req),
+  saveLab: (req) => call<LabFilesView>('saveLab', req),
+  exportLab: () => call<LabExport>('exportLab'),
+  pickLabFile: (req) => call<string | null>('pickLabFile', req),
+  getGuide: () => call<GuideView>('getGuide'),
+  runStepActions: (req) => call<RunStepActionsResponse>('runStepActions', req),
+  checkStep: (req) => call<CheckStepResponse>('checkStep', req),
+  getJourney: (req) => call<JourneyView>('getJourney', req),
 };
 
 electron.contextBridge.exposeInMainWorld('workbench', api);

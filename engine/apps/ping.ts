@@ -8,7 +8,7 @@ import { flow } from '../ipv4/fib-types.js';
 import { buildDatagram, ipLocalOut } from '../ipv4/ip_output.js';
 import { ipRouteOutput } from '../ipv4/route.js';
 import { echoRequest, encodeIcmp, ICMP_ECHOREPLY, type IcmpMessage } from '../wire/icmp.js';
-import { formatIpv4, isMulticast, type Ipv4Addr } from '../wire/inet.js';
+import { formatIpv4, isMulticast, parseIpv4, type Ipv4Addr } from '../wire/inet.js';
 import { IPPROTO_ICMP } from '../wire/ipv4.js';
 
 export interface PingOptions {
@@ -18,7 +18,7 @@ export interface PingOptions {
   /** Data bytes after the ICMP header (default 56). */
   size?: number;
   ttl?: number;
-  /** -I: source interface name. */
+  /** -I: source interface name (SO_BINDTODEVICE), or a dotted-quad source address (bind()), as iputils decides. */
   iface?: string;
   /** -W: how long to wait for the last reply (default 1 s... iputils waits up to 10 s; we use 2 s). */
   deadlineAfterLast?: Nanos;
@@ -55,7 +55,10 @@ export function startPing(ns: Netns, o: PingOptions): PingRun {
   const rtts: number[] = [];
   const sentAt = new Map<number, Nanos>();
   const start = ns.sim.now;
-  const oif = o.iface ? ns.devByName(o.iface)?.ifindex ?? -1 : 0;
+  // iputils: an -I argument that parses as an IPv4 address is the source (strict source, no device).
+  const bindAddr = o.iface !== undefined ? parseIpv4(o.iface) : null;
+  const device = bindAddr === null ? o.iface : undefined;
+  const oif = device ? ns.devByName(device)?.ifindex ?? -1 : 0;
   const run: PingRun = {
     lines: [],
     transmitted: 0,
@@ -74,7 +77,7 @@ export function startPing(ns: Netns, o: PingOptions): PingRun {
         const avg = rtts.reduce((a, b) => a + b, 0) / rtts.length;
         const mdev = Math.sqrt(rtts.reduce((a, b) => a + (b - avg) ** 2, 0) / rtts.length);
         out.push(`rtt min/avg/max/mdev = ${min.toFixed(3)}/${avg.toFixed(3)}/${max.toFixed(3)}/${mdev.toFixed(3)} ms`);
-      }
+      } else out.push(''); // iputils' finish() ends with putchar('\n') after the (absent) rtt line
       return out;
     },
     rc() {
@@ -86,18 +89,32 @@ export function startPing(ns: Netns, o: PingOptions): PingRun {
     run.done = true;
     return run;
   }
+  if (bindAddr !== null && !v4.isLocalAddress(bindAddr)) {
+    run.failure = { message: 'ping: bind: Cannot assign requested address', rc: 2 };
+    run.done = true;
+    return run;
+  }
+  const saddr = bindAddr ?? 0;
+  let source: Ipv4Addr;
   try {
-    ipRouteOutput(v4, flow({ daddr: o.dst, oif, proto: IPPROTO_ICMP }));
+    // iputils finds the source with a probe UDP socket (bound to the device) connected to the destination.
+    source = saddr || ipRouteOutput(v4, flow({ daddr: o.dst, oif, proto: IPPROTO_ICMP })).src;
   } catch (e) {
     if (!(e instanceof KernelError)) throw e;
     run.failure = { message: `ping: connect: ${strerror(e.errno)}`, rc: 2 };
     run.done = true;
     return run;
   }
-  run.lines.push(`PING ${formatIpv4(o.dst)} (${formatIpv4(o.dst)}) ${size}(${size + 28}) bytes of data.`);
+  // iputils ping4_run(): "from SRC DEVICE: " with -I (DEVICE is empty for an address: "from SRC : ").
+  const from = o.iface !== undefined ? `from ${formatIpv4(source)} ${device ?? ''}: ` : '';
+  run.lines.push(`PING ${formatIpv4(o.dst)} (${formatIpv4(o.dst)}) ${from}${size}(${size + 28}) bytes of data.`);
 
-  const listener = (msg: IcmpMessage, info: { src: Ipv4Addr; ttl: number }): void => {
+  const listener = (msg: IcmpMessage, info: { src: Ipv4Addr; dst: Ipv4Addr; ttl: number }, skb: { dev: { ifindex: number } }): void => {
     if (run.done) return;
+    // raw_v4_match()/ping_lookup(): a socket bound to a device (SO_BINDTODEVICE) hears only what arrives
+    // on it; one bound to an address only what is addressed to it. Replies and errors alike.
+    if (oif && skb.dev.ifindex !== oif) return;
+    if (saddr && info.dst !== saddr) return;
     if (msg.kind === 'echo' && msg.type === ICMP_ECHOREPLY && msg.id === id) {
       const t0 = sentAt.get(msg.seq);
       if (t0 === undefined) return;
@@ -129,7 +146,7 @@ export function startPing(ns: Netns, o: PingOptions): PingRun {
     for (let i = 0; i < size; i++) payload[i] = i & 0xff;
     let rt;
     try {
-      rt = ipRouteOutput(v4, flow({ daddr: o.dst, oif, proto: IPPROTO_ICMP }));
+      rt = ipRouteOutput(v4, flow({ daddr: o.dst, saddr, oif, proto: IPPROTO_ICMP }));
     } catch (e) {
       if (!(e instanceof KernelError)) throw e;
       run.lines.push(`ping: sendmsg: ${strerror(e.errno)}`);
@@ -137,7 +154,7 @@ export function startPing(ns: Netns, o: PingOptions): PingRun {
       return;
     }
     const ttl = o.ttl ?? (isMulticast(o.dst) ? 1 : v4.sysctl.ip_default_ttl);
-    const bytes = buildDatagram(v4, { src: rt.src, dst: o.dst, protocol: IPPROTO_ICMP, ttl, tos: 0, df: !isMulticast(o.dst), ignoreDf: true }, encodeIcmp(echoRequest(id, seq, payload)));
+    const bytes = buildDatagram(v4, { src: saddr || rt.src, dst: o.dst, protocol: IPPROTO_ICMP, ttl, tos: 0, df: !isMulticast(o.dst), ignoreDf: true }, encodeIcmp(echoRequest(id, seq, payload)));
     sentAt.set(seq, ns.sim.now);
     run.transmitted++;
     ns.emit('ping', 'log', { seq, dst: formatIpv4(o.dst) });

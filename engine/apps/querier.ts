@@ -2,9 +2,12 @@
 // mrouted, igmpproxy or the bridge's querier): general queries (startup burst, then every query
 // interval), querier election by lowest address (a querier that hears a lower-addressed one falls
 // silent for the other-querier-present interval), membership timers per group, and group-specific
-// queries when a v2 leave arrives. It hears IGMP through igmp_rcv's listeners: v3 reports
-// (224.0.0.22) and v2 leaves (224.0.0.2) always, v1/v2 reports for a group when its node delivers them
-// locally (a member of the group, or a multicast router whose ipmr passes IGMP up).
+// queries when a v2 leave arrives. It hears IGMP as such a daemon does, through a raw IGMP socket that
+// joined 224.0.0.22 and 224.0.0.2 and sits on the Router Alert chain (IP_ROUTER_ALERT): raw_v4_input
+// gives it every IGMP datagram the node delivers locally (queries to 224.0.0.1, v3 reports, leaves,
+// reports for groups the node is in), and ip_mr_input's ip_call_ra_chain gives it the Router Alert
+// reports to any other group that reach a multicast router (a VIF puts the device in allmulti and
+// turns on mc_forwarding). Without a VIF or membership, Linux drops such reports, and so does the model.
 
 import { Errno, KernelError } from '../net/errno.js';
 import type { NetDevice } from '../net/netdevice.js';
@@ -16,8 +19,9 @@ import { decodeIgmp, encodeIgmp, IGMPV3_CHANGE_TO_INCLUDE, IGMPV3_MODE_IS_INCLUD
 import { IPPROTO_IGMP } from '../wire/ipv4.js';
 import { routerAlert } from '../wire/ipv4-options.js';
 import { flow } from '../ipv4/fib-types.js';
-import { ipMcDecGroup, ipMcIncGroup } from '../ipv4/igmp.js';
-import { addIgmpListener, type IgmpHeard } from '../ipv4/igmp-rcv.js';
+import { IPPROTO_IP, IP_ROUTER_ALERT } from '../socket/constants.js';
+import { RawSocket, type RawMessage } from '../socket/raw.js';
+import { setsockopt } from '../socket/sockopt.js';
 import { buildDatagram, ipLocalOut } from '../ipv4/ip_output.js';
 import { ipRouteOutput } from '../ipv4/route.js';
 
@@ -133,11 +137,13 @@ export function startQuerier(ns: Netns, o: QuerierOptions): QuerierHandle {
     membership(group, Math.min(groups.get(group)!, ns.sim.now + rv * lmqi), false);
   };
 
-  const heard = (h: IgmpHeard): void => {
-    if (stopped || h.dev !== dev) return;
+  const heard = (m: RawMessage): void => {
+    if (stopped || m.kind !== 'packet' || m.ifindex !== dev.ifindex) return;
+    const ihl = (m.bytes[0]! & 15) * 4;
+    const src = ((m.bytes[12]! << 24) | (m.bytes[13]! << 16) | (m.bytes[14]! << 8) | m.bytes[15]!) >>> 0;
     let msg: IgmpMessage;
     try {
-      msg = decodeIgmp(h.igmp).message;
+      msg = decodeIgmp(m.bytes.subarray(ihl)).message;
     } catch {
       return;
     }
@@ -147,8 +153,8 @@ export function startQuerier(ns: Netns, o: QuerierOptions): QuerierHandle {
       case 'query-v2':
       case 'query-v3':
         // election: the lowest address queries
-        if (h.src && h.src < myAddr()) {
-          if (querier) ns.emit('igmp_querier', 'state', { dev: dev.name, querier: false, other: formatIpv4(h.src) });
+        if (src && src < myAddr()) {
+          if (querier) ns.emit('igmp_querier', 'state', { dev: dev.name, querier: false, other: formatIpv4(src) });
           querier = false;
           generalTimer.del();
           otherQuerierTimer.modIn(otherPresent);
@@ -173,9 +179,14 @@ export function startQuerier(ns: Netns, o: QuerierOptions): QuerierHandle {
     }
   };
 
-  // A router listens to v3 reports and v2 leaves (as mrouted and igmpproxy join them).
-  for (const g of [INADDR_ALLIGMPV3RTRS_GROUP, INADDR_ALLRTRS_GROUP]) ipMcIncGroup(dev.inDev, g);
-  const removeListener = addIgmpListener(ns, heard);
+  // socket(AF_INET, SOCK_RAW, IPPROTO_IGMP); IP_ROUTER_ALERT; v3 reports and v2 leaves joined on the
+  // device (as mrouted and igmpproxy join them). The socket is read as soon as the kernel queues.
+  const sk = new RawSocket(ns, IPPROTO_IGMP);
+  setsockopt(sk, IPPROTO_IP, IP_ROUTER_ALERT, 1);
+  for (const g of [INADDR_ALLIGMPV3RTRS_GROUP, INADDR_ALLRTRS_GROUP]) sk.join({ multiaddr: g, ifindex: dev.ifindex });
+  sk.onMessage = () => {
+    for (let m = sk.recv(); m; m = sk.recv()) heard(m);
+  };
   generalTimer.modIn(0);
   return {
     get querier() {
@@ -188,8 +199,7 @@ export function startQuerier(ns: Netns, o: QuerierOptions): QuerierHandle {
       generalTimer.del();
       otherQuerierTimer.del();
       for (const t of groupTimers.values()) t.del();
-      removeListener();
-      for (const g of [INADDR_ALLIGMPV3RTRS_GROUP, INADDR_ALLRTRS_GROUP]) ipMcDecGroup(dev.inDev, g);
+      sk.close();
     },
   };
 }

@@ -120,9 +120,12 @@ export function printLinkinfo(ctx: IpCtx, msg: LinkMsg, doLink: boolean, family:
     p.nl();
     const type = llTypeN2a(msg.type, o.numeric);
     p.any('link_type', type, `    link/${type} `);
-    p.any('address', formatMac(msg.address), formatMac(msg.address));
-    p.fp(' brd ');
-    p.any('broadcast', formatMac(msg.broadcast), formatMac(msg.broadcast));
+    // IFLA_ADDRESS/IFLA_BROADCAST only for devices with an address length (not pimreg).
+    if (msg.address.length) {
+      p.any('address', formatMac(msg.address), formatMac(msg.address));
+      p.fp(' brd ');
+      p.any('broadcast', formatMac(msg.broadcast), formatMac(msg.broadcast));
+    }
   }
   if (msg.linkNetnsid !== null) {
     if (p.json) p.jsonOnly('link_netnsid', msg.linkNetnsid);

@@ -35,8 +35,8 @@ function collect(ctx: IpCtx, dev: string | null): MaInfo[] {
   // read_dev_mcast(), read_igmp(), read_igmp6() in turn; maddr_ins() keeps them grouped by ifindex
   if (fam === 'unspec' || fam === 'packet') {
     for (const d of devices) {
-      // arp_mc_map() has no mapping for the loopback device: lo has no link-layer entries.
-      if (d.kind === 'loopback') continue;
+      // arp_mc_map() has no mapping for loopback or pimreg (ARPHRD_PIMREG): no link-layer entries.
+      if (d.kind === 'loopback' || d.kind === 'pimreg') continue;
       if (d.mtu >= IPV6_MIN_MTU) list.push({ index: d.ifindex, name: d.name, family: 'link', addr: IPV6_ALLNODES_MAC, users: 1 });
       for (const [mac, users] of d.mc) list.push({ index: d.ifindex, name: d.name, family: 'link', addr: mac, users });
     }

@@ -70,11 +70,13 @@ export function rtnTypeA2n(s: string): RouteType | null {
 
 export const ARPHRD_ETHER = 1;
 export const ARPHRD_LOOPBACK = 772;
+export const ARPHRD_PIMREG = 779;
 
 /** ll_type_n2a() */
 export function llTypeN2a(type: number, numeric: boolean): string {
   if (!numeric && type === ARPHRD_ETHER) return 'ether';
   if (!numeric && type === ARPHRD_LOOPBACK) return 'loopback';
+  if (!numeric && type === ARPHRD_PIMREG) return 'pimreg';
   return `[${type}]`;
 }
 

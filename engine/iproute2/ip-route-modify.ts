@@ -2,6 +2,7 @@
 // parse_nexthops): the request is built exactly as iproute2 builds it (defaults for table, scope,
 // protocol and type), then handed to the kernel side (inet_rtm_newroute / inet_rtm_delroute).
 
+import { parseRouteMetric, routeMetrics, type MetricsBuilder } from './ip-route-metrics.js';
 import { Errno, KernelError } from '../net/errno.js';
 import { RT_SCOPE_HOST, RT_SCOPE_LINK, RT_SCOPE_NOWHERE, RT_SCOPE_UNIVERSE } from '../ipv4/devinet.js';
 import { RTNH_F_ONLINK, RTPROT_BOOT, RT_TABLE_LOCAL, RT_TABLE_MAIN, type RouteType } from '../ipv4/fib-types.js';
@@ -103,6 +104,7 @@ export function iprouteModify(ctx: IpCtx, cmd: string, nlflags: number, argv: re
   let scopeOk = false;
   let nhsAt = -1;
   let dev: string | null = null;
+  const metrics: MetricsBuilder = { mx: [], lock: 0 };
   const a = new Args(argv);
   for (; a.more; a.advance()) {
     const w = a.cur;
@@ -147,6 +149,7 @@ export function iprouteModify(ctx: IpCtx, cmd: string, nlflags: number, argv: re
       tableOk = true;
     } else if (matches(w, 'vrf')) invarg('Invalid VRF\n', a.next());
     else if (w === 'dev' || w === 'oif') dev = a.next();
+    else if (parseRouteMetric(a, metrics)) continue;
     else if (VALUE_OPTIONS.has(w) || matches(w, 'realms')) fail1(`"ip route ${cmd} ... ${w}" is not modelled by the workbench yet.`);
     else {
       let v = w;
@@ -165,6 +168,8 @@ export function iprouteModify(ctx: IpCtx, cmd: string, nlflags: number, argv: re
     }
   }
   if (!dstOk) throw new IpExit(255, usageRoute());
+  const mx = routeMetrics(metrics);
+  if (mx) cfg.mx = mx;
   if (dev !== null) {
     cfg.nh.oif = llNameToIndex(ctx.ns, dev);
     if (!cfg.nh.oif) nodev(dev);

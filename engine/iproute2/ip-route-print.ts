@@ -113,6 +113,25 @@ function printMultipath(ctx: IpCtx, nhs: readonly RtNexthop[]): void {
   p.closeArray(null);
 }
 
+/** mx_names[]: RTAX_* names, index = type. */
+const MX_NAMES = ['', 'lock', 'mtu', 'window', 'rtt', 'rttvar', 'ssthresh', 'cwnd', 'advmss', 'reordering', 'hoplimit', 'initcwnd', 'features', 'rto_min', 'initrwnd', 'quickack', 'congctl', 'fastopen_no_cookie'];
+
+/** print_rta_metrics(): "name [lock ]value " per metric in RTAX order; JSON: one object in "metrics". */
+function printRtaMetrics(ctx: IpCtx, m: readonly number[]): void {
+  const p = ctx.out;
+  const lock = m[0] ?? 0;
+  p.openArray(p.json ? 'metrics' : null, null);
+  p.openObject();
+  for (let i = 2; i < MX_NAMES.length; i++) {
+    const val = m[i - 1] ?? 0;
+    if (!val && !(lock & (1 << i))) continue;
+    p.fp(`${MX_NAMES[i]} ${lock & (1 << i) ? 'lock ' : ''}`);
+    p.any(MX_NAMES[i]!, val, `${val} `);
+  }
+  p.closeObject();
+  p.closeArray(null);
+}
+
 /** print_cache_flags(): the RTCF_* bits of a cloned route (`ip route get`). */
 function printCacheFlags(ctx: IpCtx, flags: number): void {
   const p = ctx.out;
@@ -189,6 +208,7 @@ export function printRoute(ctx: IpCtx, r: RouteMsg, f: RouteFilter): void {
   if (r.mark) p.any('mark', r.mark, `mark ${r.mark < 16 ? r.mark : `0x${r.mark.toString(16)}`} `);
   if (r.uid !== undefined && r.uid !== null) p.any('uid', r.uid, `uid ${r.uid} `);
   if (r.cloned) printCacheFlags(ctx, r.flags);
+  if (r.metrics) printRtaMetrics(ctx, r.metrics);
   if (r.iif !== undefined && r.iif !== null) printIf(ctx, r.iif, 'iif');
   if (r.multipath) printMultipath(ctx, r.multipath);
   p.fp('\n');

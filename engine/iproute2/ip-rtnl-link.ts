@@ -7,7 +7,7 @@ import { Errno, KernelError } from '../net/errno.js';
 import { IFF_ALLMULTI, IFF_AUTOMEDIA, IFF_DEBUG, IFF_DYNAMIC, IFF_MULTICAST, IFF_NOARP, IFF_NOTRAILERS, IFF_PORTSEL, IFF_PROMISC, IFF_UP } from '../net/if-flags.js';
 import type { DeviceKind, DeviceStats, NetDevice, Operstate } from '../net/netdevice.js';
 import type { Netns } from '../net/netns.js';
-import { ARPHRD_ETHER, ARPHRD_LOOPBACK } from './ip-names.js';
+import { ARPHRD_ETHER, ARPHRD_LOOPBACK, ARPHRD_PIMREG } from './ip-names.js';
 
 /** struct rtnl_link_stats64, with the counters the model keeps and the rest at 0. */
 export interface LinkStats64 extends DeviceStats {
@@ -88,14 +88,15 @@ export function mtuBounds(kind: DeviceKind): { min: number; max: number } {
 /** rtnl_fill_ifinfo() for a dump requested from `requester` (peernet2id is relative to it). */
 export function rtnlFillIfinfo(dev: NetDevice, requester: Netns): LinkMsg {
   const peer = dev.kind === 'veth' ? dev.peer : null;
-  const iflink = dev.kind === 'veth' ? (peer?.dev.ifindex ?? 0) : dev.ifindex;
+  // reg_vif_get_iflink() answers 0: pimreg shows as pimreg@NONE.
+  const iflink = dev.kind === 'veth' ? (peer?.dev.ifindex ?? 0) : dev.kind === 'pimreg' ? 0 : dev.ifindex;
   const otherNet = peer && peer.ns !== dev.ns ? peer.ns : null;
   const { min, max } = mtuBounds(dev.kind);
   const s = dev.stats;
   const queues = dev.kind === 'veth' ? MODEL_POSSIBLE_CPUS : 1;
   return {
     ifindex: dev.ifindex,
-    type: dev.kind === 'loopback' ? ARPHRD_LOOPBACK : ARPHRD_ETHER,
+    type: dev.kind === 'loopback' ? ARPHRD_LOOPBACK : dev.kind === 'pimreg' ? ARPHRD_PIMREG : ARPHRD_ETHER,
     flags: dev.userFlags(),
     ifname: dev.name,
     mtu: dev.mtu,
@@ -117,13 +118,14 @@ export function rtnlFillIfinfo(dev: NetDevice, requester: Netns): LinkMsg {
     // addrconf drops the inet6_dev of a device whose MTU falls below IPV6_MIN_MTU (1280) and creates it
     // again when the MTU is raised; loopback keeps its own.
     inet6: dev.kind === 'loopback' || dev.mtu >= 1280,
-    kind: dev.kind === 'loopback' ? null : dev.kind,
+    // No rtnl_link_ops (no IFLA_LINKINFO) for lo and pimreg.
+    kind: dev.kind === 'loopback' || dev.kind === 'pimreg' ? null : dev.kind,
     numTxQueues: queues,
     numRxQueues: queues,
     gsoMaxSize: GSO_LEGACY_MAX_SIZE,
     gsoMaxSegs: GSO_MAX_SEGS,
     // loopback_setup() and veth_setup() raise the TSO limit (netif_set_tso_max_size); dummy does not.
-    tsoMaxSize: dev.kind === 'dummy' ? GSO_LEGACY_MAX_SIZE : GSO_MAX_SIZE,
+    tsoMaxSize: dev.kind === 'dummy' || dev.kind === 'pimreg' ? GSO_LEGACY_MAX_SIZE : GSO_MAX_SIZE,
     tsoMaxSegs: GSO_MAX_SEGS,
     groMaxSize: GSO_LEGACY_MAX_SIZE,
     stats: {
@@ -296,6 +298,7 @@ function allocNameExcept(ns: Netns, pattern: string, taken: string): string {
 
 /** rtnl_dellink(): loopback has no dellink operation. */
 export function rtnlDelLink(dev: NetDevice): void {
-  if (dev.kind === 'loopback') throw new KernelError(Errno.EOPNOTSUPP);
+  // lo and pimreg have no rtnl_link_ops: rtnl_dellink() answers EOPNOTSUPP.
+  if (dev.kind === 'loopback' || dev.kind === 'pimreg') throw new KernelError(Errno.EOPNOTSUPP);
   plain(() => unregisterNetdevice(dev));
 }

@@ -42,6 +42,8 @@ export interface RouteMsg {
   uid?: number | null;
   iif?: number | null;
   cloned?: boolean;
+  /** RTA_METRICS (rtnetlink_put_metrics): RTAX_* values at index type-1, index 0 the lock mask. */
+  metrics?: number[] | null;
 }
 
 /** ip_ignore_linkdown(): conf/all or conf/DEV ignore_routes_with_linkdown. */
@@ -77,6 +79,7 @@ export function fibDumpInfo(v4: Ipv4Netns, r: FibRoute): RouteMsg {
     gateway: null,
     oif: null,
     multipath: null,
+    metrics: r.metrics ?? null,
   };
   if (r.nhs.length === 1) {
     const nh = r.nhs[0]!;

@@ -56,7 +56,14 @@ export interface FibRoute {
   /** fib_prefsrc, 0 if none. */
   prefsrc: Ipv4Addr;
   nhs: FibNh[];
+  /** fib_metrics: RTAX_* values at index type-1 (index 0: the RTAX_LOCK mask); absent when all are 0. */
+  metrics?: number[];
 }
+
+export const RTAX_LOCK = 1;
+export const RTAX_MTU = 2;
+export const RTAX_HOPLIMIT = 10;
+export const RTAX_MAX = 17;
 
 /** The flow key of a lookup (struct flowi4), reduced to what the model uses so far. */
 export interface Flowi4 {
@@ -74,6 +81,8 @@ export interface Flowi4 {
   scope?: number;
   /** flowi4_multipath_hash, when the caller already hashed the packet. */
   mpHash?: number;
+  /** A packet is at hand (forwarding, or `ip route get`'s dummy skb): fib_multipath_hash() hashes the skb. */
+  skb?: boolean;
 }
 
 export function flow(init: Partial<Flowi4> & { daddr: Ipv4Addr }): Flowi4 {

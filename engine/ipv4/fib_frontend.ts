@@ -11,7 +11,7 @@ import { RTNH_F_DEAD, RTNH_F_LINKDOWN, RTPROT_KERNEL, RT_TABLE_LOCAL, RT_TABLE_M
 import type { Ipv4Netns } from './ipv4-netns.js';
 import { Errno, KernelError } from '../net/errno.js';
 import { fibRebalance } from './fib_multipath.js';
-import { fibCreateInfo, fibNhMatch, fibValidKeyLen, sameFibInfo, type FibConfig } from './fib_semantics.js';
+import { fibCreateInfo, fibMetricsMatch, fibNhMatch, fibValidKeyLen, sameFibInfo, type FibConfig } from './fib_semantics.js';
 import { NLM_F_REPLACE } from './fib_trie.js';
 import { RT_SCOPE_NOWHERE } from './devinet.js';
 
@@ -209,7 +209,8 @@ export function inetRtmDelroute(v4: Ipv4Netns, cfg: FibConfig): FibRoute {
         (cfg.scope === RT_SCOPE_NOWHERE || r.scope === cfg.scope) &&
         (!cfg.prefsrc || r.prefsrc === cfg.prefsrc) &&
         (!cfg.protocol || r.protocol === cfg.protocol) &&
-        fibNhMatch(cfg, r),
+        fibNhMatch(cfg, r) &&
+        fibMetricsMatch(cfg, r),
     );
   if (!victim) throw new KernelError(Errno.ESRCH);
   table.remove(victim);

@@ -1,15 +1,36 @@
 // Multipath next-hop choice: fib_rebalance() and fib_select_multipath() (net/ipv4/fib_semantics.c),
 // fib_multipath_hash() (net/ipv4/route.c), and the pre-4.4 per-lookup weighted round robin the book
 // describes (fib_power/nh_power), used when the lab runs the "book" kernel profile.
-// Facts: shared/kernel/policy-routing.md §9. The hash is not the kernel's SipHash over struct
-// flow_keys, so a flow may take another hop than on a real host; what matches Linux is which fields
-// count, the direction independence, the 31-bit threshold comparison and the determinism rules.
+// Facts: shared/kernel/policy-routing.md §9. The hash is the kernel's: SipHash-2-4 over struct
+// flow_keys (6.18 layout) keyed by the namespace's seed, so with the same fib_multipath_hash_seed a
+// flow takes the same next hop as on a real host (checked against the kernel in test/oracle/).
 
 import { formatIpv4, type Ipv4Addr } from '../wire/inet.js';
 import { RTNH_F_DEAD, RTNH_F_LINKDOWN, type FibResult, type FibRoute, type Flowi4 } from './fib-types.js';
 import { ipIgnoreLinkdown } from './fib_trie.js';
 import type { Ipv4Netns } from './ipv4-netns.js';
-import { fmix32 } from '../sim/fingerprint.js';
+import { siphash } from './siphash.js';
+
+function rol32(x: number, k: number): number {
+  return ((x << k) | (x >>> (32 - k))) >>> 0;
+}
+
+/** jhash_2words() (include/linux/jhash.h): how a caller-provided flowi4_multipath_hash is folded in. */
+function jhash2Words(a: number, b: number, initval: number): number {
+  const JHASH_INITVAL = 0xdeadbeef;
+  let x = (a + JHASH_INITVAL + (2 << 2) + initval) >>> 0;
+  let y = (b + JHASH_INITVAL + (2 << 2) + initval) >>> 0;
+  let c = (JHASH_INITVAL + (2 << 2) + initval) >>> 0;
+  // __jhash_final(a, b, c)
+  c = ((c ^ y) - rol32(y, 14)) >>> 0;
+  x = ((x ^ c) - rol32(c, 11)) >>> 0;
+  y = ((y ^ x) - rol32(x, 25)) >>> 0;
+  c = ((c ^ y) - rol32(y, 16)) >>> 0;
+  x = ((x ^ c) - rol32(c, 4)) >>> 0;
+  y = ((y ^ x) - rol32(x, 14)) >>> 0;
+  c = ((c ^ y) - rol32(y, 24)) >>> 0;
+  return c;
+}
 
 /** fib_rebalance(): upper bounds over the alive next hops' weights (dead or ignored-linkdown: -1). */
 export function fibRebalance(v4: Ipv4Netns, r: FibRoute): void {
@@ -29,19 +50,40 @@ export function fibRebalance(v4: Ipv4Netns, r: FibRoute): void {
   }
 }
 
-function mix(h: number, k: number): number {
-  // murmur3's 32-bit block step: every input bit reaches every output bit.
-  k = Math.imul(k, 0xcc9e2d51);
-  k = (k << 15) | (k >>> 17);
-  k = Math.imul(k, 0x1b873593);
-  h ^= k;
-  h = (h << 13) | (h >>> 19);
-  return (Math.imul(h, 5) + 0xe6546b64) | 0;
-}
-
-/** The seed: net.ipv4.fib_multipath_hash_seed, or (0) one value per "boot", shared by every namespace. */
+/**
+ * mp_seed: net.ipv4.fib_multipath_hash_seed, or (0) proc_fib_multipath_hash_rand_seed, one value per
+ * boot shared by every namespace (the lab's PRNG draw here).
+ */
 export function multipathSeed(v4: Ipv4Netns): number {
   return v4.fibMultipathHashSeed || v4.ns.sim.rng.fork('fib_multipath_hash_rand_seed').u32();
+}
+
+const bswap32 = (x: number): number => (((x & 0xff) << 24) | ((x & 0xff00) << 8) | ((x >>> 8) & 0xff00) | (x >>> 24)) >>> 0;
+const bswap16 = (x: number): number => ((x & 0xff) << 8) | ((x >>> 8) & 0xff);
+
+/**
+ * flow_hash_from_keys_seed() for IPv4 keys: __flow_hash_consistentify() orders the addresses and the
+ * ports (compared as the little-endian host reads the network-order fields), then SipHash-2-4 runs over
+ * struct flow_keys from `basic` to the end of the IPv4 addresses (48 bytes on 6.18: basic, tags, vlan,
+ * cvlan, keyid, ports, icmp, addrs; all zero but the fields set), keyed by mp_seed in all four halves
+ * (fib_multipath_hash_construct_key). A zero hash becomes 1.
+ */
+export function flowHashFromKeys(seed: number, saddr: number, daddr: number, proto: number, sport: number, dport: number): number {
+  if (bswap32(daddr) < bswap32(saddr)) [saddr, daddr] = [daddr, saddr];
+  if (bswap16(dport) < bswap16(sport)) [sport, dport] = [dport, sport];
+  const k = new Uint8Array(48);
+  k[2] = proto;
+  k[28] = sport >>> 8;
+  k[29] = sport & 0xff;
+  k[30] = dport >>> 8;
+  k[31] = dport & 0xff;
+  for (let i = 0; i < 4; i++) {
+    k[36 + i] = (saddr >>> (24 - 8 * i)) & 0xff;
+    k[40 + i] = (daddr >>> (24 - 8 * i)) & 0xff;
+  }
+  const s = seed >>> 0;
+  const hash = siphash(k, s, s, s, s)[1];
+  return hash === 0 ? 1 : hash;
 }
 
 export const FIB_MULTIPATH_HASH_FIELD_SRC_IP = 0x1;
@@ -54,7 +96,7 @@ export const FIB_MULTIPATH_HASH_FIELD_DST_PORT = 0x20;
  * fib_multipath_hash(): a 31-bit hash of the fields the policy selects. Like the kernel's
  * __flow_hash_consistentify, addresses and ports are ordered first, so both directions hash alike.
  */
-export function fibMultipathHash(v4: Ipv4Netns, fl: Flowi4): { hash: number; fields: string } {
+export function fibMultipathHash(v4: Ipv4Netns, fl: Flowi4, skb = false): { hash: number; fields: string } {
   const policy = v4.sysctl.fib_multipath_hash_policy;
   let mask: number;
   if (policy === 1) mask = 0x37;
@@ -65,13 +107,11 @@ export function fibMultipathHash(v4: Ipv4Netns, fl: Flowi4): { hash: number; fie
   const sport = mask & FIB_MULTIPATH_HASH_FIELD_SRC_PORT ? fl.sport : 0;
   const dport = mask & FIB_MULTIPATH_HASH_FIELD_DST_PORT ? fl.dport : 0;
   const proto = mask & FIB_MULTIPATH_HASH_FIELD_IP_PROTO ? fl.proto : 0;
-  const [a1, a2] = src <= dst ? [src, dst] : [dst, src];
-  const [p1, p2] = sport <= dport ? [sport, dport] : [dport, sport];
-  let h = multipathSeed(v4) | 0;
-  for (const k of [a1, a2, (p1 << 16) | p2, proto]) h = mix(h, k | 0);
-  let hash = fmix32(h ^ 16);
-  if (hash === 0) hash = 1;
-  if (fl.mpHash) hash = fmix32(mix(hash | 0, fl.mpHash | 0));
+  // Policy 3 with no outer field selected hashes nothing (fib_multipath_custom_hash_*: 0); with a
+  // packet, fib_multipath_custom_hash_skb() folds in the inner hash (0: no encapsulation in the model).
+  let hash = policy === 3 && !(mask & 0x3f) ? 0 : flowHashFromKeys(multipathSeed(v4), src, dst, proto, sport, dport);
+  if (policy === 3 && skb) hash = jhash2Words(hash, 0, 0);
+  if (fl.mpHash) hash = jhash2Words(hash, fl.mpHash, 0);
   const names = ['src', 'dst', 'proto', '', 'sport', 'dport'].filter((n, i) => n && mask & (1 << i));
   return { hash: hash >>> 1, fields: names.join(',') };
 }

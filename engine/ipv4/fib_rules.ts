@@ -123,8 +123,40 @@ export function fibRuleMatch(v4: Ipv4Netns, r: FibRule, fl: Flowi4): { matched: 
   return { matched, decidedBy: (r.flags & FIB_RULE_INVERT ? 'not ' : '') + (fail ?? 'all selectors') };
 }
 
+const ACTION_NAMES: Record<number, string> = { 1: 'lookup', 2: 'goto', 3: 'nop', 6: 'blackhole', 7: 'unreachable', 8: 'prohibit' };
+
 function actionName(a: number): string {
-  return ({ 1: 'lookup', 2: 'goto', 3: 'nop', 6: 'blackhole', 7: 'unreachable', 8: 'prohibit' } as Record<number, string>)[a] ?? `action ${a}`;
+  return ACTION_NAMES[a] ?? `action ${a}`;
+}
+
+/** One line of the trace's `tried` list: a rule, or a run of consecutive rules that failed alike. */
+type TriedEntry = {
+  pref: number;
+  /** A run: the last rule's pref and how many rules the run holds (all failed on `selector`). */
+  to_pref?: number;
+  rules?: number;
+  action?: string;
+  matched: boolean;
+  selector: string;
+  result?: string;
+};
+
+/**
+ * Appends a rule that did not match. Consecutive misses on the same selector fold into one run entry,
+ * so the trace of a long rule list stays short while still saying, for every rule, why it did not match.
+ */
+function pushMiss(tried: TriedEntry[], r: FibRule, selector: string): void {
+  const last = tried[tried.length - 1];
+  if (last && !last.matched && last.result === undefined && last.selector === selector) {
+    if (last.rules === undefined) {
+      delete last.action;
+      last.rules = 1;
+    }
+    last.to_pref = r.pref;
+    last.rules++;
+    return;
+  }
+  tried.push({ pref: r.pref, action: actionName(r.action), matched: false, selector });
 }
 
 export interface RulesLookup {
@@ -139,7 +171,7 @@ export interface RulesLookup {
  */
 export function fibRulesLookup(v4: Ipv4Netns, fl: Flowi4, flags = 0): RulesLookup {
   const rules = v4.fibRules;
-  const tried: Array<{ pref: number; action: string; matched: boolean; selector: string; result?: string }> = [];
+  const tried: TriedEntry[] = [];
   const ev = v4.ns.emit('fib_rules_lookup', 'lookup', {
     daddr: formatIpv4(fl.daddr), saddr: formatIpv4(fl.saddr), iif: fl.iif, oif: fl.oif, mark: fl.mark, tos: fl.tos, proto: fl.proto, sport: fl.sport, dport: fl.dport, uid: fl.uid,
   });
@@ -147,10 +179,14 @@ export function fibRulesLookup(v4: Ipv4Netns, fl: Flowi4, flags = 0): RulesLooku
     for (let i = 0; i < rules.length; i++) {
       let r = rules[i]!;
       for (;;) {
-        const m = fibRuleMatch(v4, r, fl);
-        const entry: (typeof tried)[number] = { pref: r.pref, action: actionName(r.action), matched: m.matched, selector: m.decidedBy };
+        const fail = firstFailingSelector(v4, r, fl);
+        const inverted = (r.flags & FIB_RULE_INVERT) !== 0;
+        if ((fail === null) === inverted) {
+          pushMiss(tried, r, inverted ? `not ${fail ?? 'all selectors'}` : fail!);
+          break;
+        }
+        const entry: TriedEntry = { pref: r.pref, action: actionName(r.action), matched: true, selector: (inverted ? 'not ' : '') + (fail ?? 'all selectors') };
         tried.push(entry);
-        if (!m.matched) break;
         if (r.action === FR_ACT_GOTO) {
           if (!r.ctarget) {
             entry.result = 'unresolved goto: next rule';

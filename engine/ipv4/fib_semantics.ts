@@ -5,7 +5,7 @@
 import { Errno, KernelError } from '../net/errno.js';
 import { prefixMask, type Ipv4Addr } from '../wire/inet.js';
 import { RT_SCOPE_HOST, RT_SCOPE_LINK, RT_SCOPE_NOWHERE, RT_SCOPE_UNIVERSE } from './devinet.js';
-import { RTNH_F_DEAD, RTNH_F_LINKDOWN, RTNH_F_ONLINK, RT_TABLE_LOCAL, RT_TABLE_MAIN, type FibNh, type FibRoute, type RouteType } from './fib-types.js';
+import { RTAX_HOPLIMIT, RTAX_MAX, RTAX_MTU, RTNH_F_DEAD, RTNH_F_LINKDOWN, RTNH_F_ONLINK, RT_TABLE_LOCAL, RT_TABLE_MAIN, type FibNh, type FibRoute, type RouteType } from './fib-types.js';
 import { fibRebalance } from './fib_multipath.js';
 import { FIB_LOOKUP_IGNORE_LINKSTATE, fibPropsError, fibTableLookup } from './fib_trie.js';
 import type { Ipv4Netns } from './ipv4-netns.js';
@@ -38,6 +38,41 @@ export interface FibConfig {
   /** RTA_MULTIPATH, null when absent. */
   mp: NhConfig[] | null;
   nlflags: number;
+  /** RTA_METRICS as (RTAX type, value) pairs, in the order iproute2 put them; absent when none. */
+  mx?: Array<[number, number]>;
+}
+
+/**
+ * ip_metrics_convert() (net/ipv4/metrics.c): RTA_METRICS into fib_metrics. Hop limits above 255 are
+ * clamped, and so are MTUs above 65535 - 15 (observed on 6.18: `mtu 70000` shows as 65520).
+ */
+export function fibConvertMetrics(mx: ReadonlyArray<[number, number]> | undefined): number[] | undefined {
+  if (!mx || mx.length === 0) return undefined;
+  const m = new Array<number>(RTAX_MAX).fill(0);
+  for (const [type, value] of mx) {
+    if (!type) continue;
+    if (type > RTAX_MAX) inval('Invalid metric type');
+    let v = value >>> 0;
+    if (type === RTAX_HOPLIMIT && v > 255) v = 255;
+    if (type === RTAX_MTU && v > 65535 - 15) v = 65535 - 15;
+    m[type - 1] = v;
+  }
+  return m.some((v) => v !== 0) ? m : undefined;
+}
+
+/** fib_metrics_match(): every metric the deletion request names must equal the route's. */
+export function fibMetricsMatch(cfg: FibConfig, r: FibRoute): boolean {
+  for (const [type, value] of cfg.mx ?? []) {
+    if (!type) continue;
+    if (type > RTAX_MAX) return false;
+    if ((r.metrics?.[type - 1] ?? 0) !== value >>> 0) return false;
+  }
+  return true;
+}
+
+function sameMetrics(a: FibRoute, b: FibRoute): boolean {
+  for (let i = 0; i < RTAX_MAX; i++) if ((a.metrics?.[i] ?? 0) !== (b.metrics?.[i] ?? 0)) return false;
+  return true;
 }
 
 /** fib_props[type].scope: the widest scope a route of that type may have. */
@@ -129,6 +164,8 @@ export function fibCreateInfo(v4: Ipv4Netns, cfg: FibConfig): FibRoute {
   if (mp && cfg.nh.oif && mp[0] && mp[0].oif && mp[0].oif !== cfg.nh.oif) inval('Nexthop device index does not match RTA_OIF');
   if (mp && cfg.nh.gw && mp[0] && mp[0].gw !== cfg.nh.gw) inval('Nexthop gateway does not match RTA_GATEWAY');
   const route: FibRoute = { table: cfg.table, dst: cfg.dst, plen: cfg.plen, tos: cfg.tos, type, protocol: cfg.protocol, scope: cfg.scope, priority: cfg.priority, prefsrc: cfg.prefsrc, nhs: [] };
+  const metrics = fibConvertMetrics(cfg.mx);
+  if (metrics) route.metrics = metrics;
   if (fibPropsError(type)) {
     if (cfg.nh.gw || cfg.nh.oif || mp) inval('Gateway, device and multipath can not be specified for this route type');
     return route;
@@ -155,7 +192,7 @@ export function fibCreateInfo(v4: Ipv4Netns, cfg: FibConfig): FibRoute {
 export function sameFibInfo(a: FibRoute, b: FibRoute): boolean {
   const cmpMask = ~(RTNH_F_DEAD | RTNH_F_LINKDOWN);
   return (
-    a.type === b.type && a.protocol === b.protocol && a.scope === b.scope && a.prefsrc === b.prefsrc && a.priority === b.priority && a.nhs.length === b.nhs.length &&
+    a.type === b.type && a.protocol === b.protocol && a.scope === b.scope && a.prefsrc === b.prefsrc && a.priority === b.priority && a.nhs.length === b.nhs.length && sameMetrics(a, b) &&
     a.nhs.every((n, i) => {
       const m = b.nhs[i]!;
       return n.gw === m.gw && n.dev === m.dev && n.weight === m.weight && (n.flags & cmpMask) === (m.flags & cmpMask);

@@ -1,12 +1,15 @@
-// net/ipv4/fib_trie.c: one routing table (struct fib_table) as a binary trie keyed by prefix. A lookup
-// walks at most 32 levels (cost grows with the prefix length, not with the number of routes); each node
-// holds the aliases (routes) of exactly one prefix, kept in the kernel's alias order (fib_find_alias):
-// tos descending, metric ascending, then as the netlink flags placed them.
+// net/ipv4/fib_trie.c: one routing table (struct fib_table) in the kernel's level- and path-compressed
+// trie (fib_trie_kv.ts), so a lookup visits a few nodes whatever the table's size. A leaf holds, per
+// prefix length, the aliases (routes) of that prefix in the kernel's alias order (fib_find_alias): tos
+// descending, metric ascending, then as the netlink flags placed them.
 
 import { Errno, KernelError } from '../net/errno.js';
 import type { NetDevice } from '../net/netdevice.js';
 import { formatIpv4, prefixMask, type Ipv4Addr } from '../wire/inet.js';
 import { RTNH_F_DEAD, RTNH_F_LINKDOWN, type FibNh, type FibResult, type FibRoute, type Flowi4, type RouteType } from './fib-types.js';
+import { LcTrie } from './fib_trie_kv.js';
+import { LpmCursor } from './fib_trie_lookup.js';
+import { forEachLeaf, trieDepths, trieProblems } from './fib_trie_walk.js';
 import type { Ipv4Netns } from './ipv4-netns.js';
 
 /** NLM_F_* flags of an RTM_NEWROUTE that decide where an alias goes. */
@@ -15,35 +18,14 @@ export const NLM_F_EXCL = 0x200;
 export const NLM_F_CREATE = 0x400;
 export const NLM_F_APPEND = 0x800;
 
-interface TrieNode {
-  zero: TrieNode | null;
-  one: TrieNode | null;
-  /** Aliases of the prefix this node stands for (its depth is the prefix length). */
-  aliases: FibRoute[] | null;
-}
-
-function newNode(): TrieNode {
-  return { zero: null, one: null, aliases: null };
-}
-
-function bit(addr: Ipv4Addr, depth: number): number {
-  return (addr >>> (31 - depth)) & 1;
-}
-
 export class FibTable {
-  private readonly root: TrieNode = newNode();
+  /** The table's LC-trie (fib_trie_kv.ts). */
+  private readonly trie = new LcTrie();
   private count = 0;
   /** Routes in dump order, rebuilt lazily after a change. */
   private dumpCache: FibRoute[] | null = [];
   /** tb_num_default: /0 routes, for fib_select_default. */
   numDefault = 0;
-  /**
-   * Per-/16 shortcut (like the kernel's wide top-level tnode): the depth-16 node and the alias lists of
-   * the prefixes of length <= 16 above it. Rebuilt lazily when `stemVersion` moved (a node or an alias
-   * list appeared or vanished in the top 16 levels), so a lookup walks only the bits below /16.
-   */
-  private readonly stems: Array<{ v: number; node: TrieNode | null; lists: FibRoute[][] } | undefined> = [];
-  private stemVersion = 0;
 
   constructor(readonly id: number) {}
 
@@ -51,26 +33,10 @@ export class FibTable {
     return this.count;
   }
 
-  private node(dst: Ipv4Addr, plen: number, create: boolean): TrieNode | null {
-    let n = this.root;
-    for (let d = 0; d < plen; d++) {
-      const b = bit(dst, d);
-      let c = b ? n.one : n.zero;
-      if (!c) {
-        if (!create) return null;
-        c = newNode();
-        if (d < 16) this.stemVersion++;
-        if (b) n.one = c;
-        else n.zero = c;
-      }
-      n = c;
-    }
-    return n;
-  }
-
   /** The aliases of exactly dst/plen, in order (empty if none). */
   aliasesOf(dst: Ipv4Addr, plen: number): readonly FibRoute[] {
-    return this.node(dst, plen, false)?.aliases ?? [];
+    const { l } = this.trie.fibFindNode(dst >>> 0);
+    return (l && this.trie.leafList(l, plen)) || [];
   }
 
   /**
@@ -78,9 +44,10 @@ export class FibTable {
    * an exact duplicate is refused even with append/prepend. Returns the replaced route, if any.
    */
   insertWithFlags(r: FibRoute, nlflags: number, same: (a: FibRoute, b: FibRoute) => boolean): FibRoute | null {
-    const n = this.node(r.dst, r.plen, true)!;
-    if (!n.aliases && r.plen <= 16) this.stemVersion++;
-    const list = n.aliases ?? (n.aliases = []);
+    const key = r.dst >>> 0;
+    const { l, tp } = this.trie.fibFindNode(key);
+    const existing = l ? this.trie.leafList(l, r.plen) : null;
+    const list = existing ?? [];
     let i = list.findIndex((a) => a.tos <= r.tos && (a.priority >= r.priority || a.tos < r.tos));
     if (i >= 0 && list[i]!.tos === r.tos && list[i]!.priority === r.priority) {
       if (nlflags & NLM_F_EXCL) throw new KernelError(Errno.EEXIST);
@@ -109,15 +76,14 @@ export class FibTable {
         i = j;
       } else i = first;
     }
-    if (!(nlflags & NLM_F_CREATE)) {
-      if (list.length === 0) {
-        n.aliases = null;
-        if (r.plen <= 16) this.stemVersion++;
-      }
-      throw new KernelError(Errno.ENOENT);
-    }
+    if (!(nlflags & NLM_F_CREATE)) throw new KernelError(Errno.ENOENT);
     if (i < 0) i = list.length;
     list.splice(i, 0, r);
+    if (!existing) {
+      // fib_insert_alias(): a new leaf, or a new prefix length in the leaf of this key.
+      if (!l) this.trie.fibInsertNode(tp, key, r.plen, list);
+      else this.trie.leafAddList(l, tp, r.plen, list);
+    }
     this.count++;
     if (r.plen === 0) this.numDefault++;
     this.dumpCache = null;
@@ -129,17 +95,14 @@ export class FibTable {
     this.insertWithFlags(r, NLM_F_CREATE | NLM_F_APPEND, () => false);
   }
 
+  /** fib_remove_alias() */
   remove(r: FibRoute): boolean {
-    const n = this.node(r.dst, r.plen, false);
-    const list = n?.aliases;
-    if (!n || !list) return false;
-    const i = list.indexOf(r);
-    if (i < 0) return false;
+    const { l, tp } = this.trie.fibFindNode(r.dst >>> 0);
+    const list = l ? this.trie.leafList(l, r.plen) : null;
+    const i = list ? list.indexOf(r) : -1;
+    if (!list || i < 0) return false;
     list.splice(i, 1);
-    if (list.length === 0) {
-      n.aliases = null;
-      if (r.plen <= 16) this.stemVersion++;
-    }
+    if (list.length === 0) this.trie.leafRemoveList(l, tp, r.plen);
     this.count--;
     if (r.plen === 0) this.numDefault--;
     this.dumpCache = null;
@@ -149,51 +112,49 @@ export class FibTable {
   /** Every route in the kernel's dump order: key ascending, longer prefix first, then alias order. */
   get routes(): readonly FibRoute[] {
     if (this.dumpCache) return this.dumpCache;
-    const groups: FibRoute[][] = [];
-    const walk = (n: TrieNode): void => {
-      if (n.aliases) groups.push(n.aliases);
-      if (n.zero) walk(n.zero);
-      if (n.one) walk(n.one);
-    };
-    walk(this.root);
-    // Preorder visits 10.0.0.0/8 before 10.0.0.0/16; the kernel's leaf for key 10.0.0.0 lists /16 first.
-    groups.sort((a, b) => a[0]!.dst - b[0]!.dst || b[0]!.plen - a[0]!.plen);
-    this.dumpCache = groups.flat();
-    return this.dumpCache;
+    const out: FibRoute[] = [];
+    forEachLeaf(this.trie, (l) => {
+      for (const list of this.trie.lists[l]!) for (const r of list) out.push(r);
+    });
+    this.dumpCache = out;
+    return out;
   }
 
   find(pred: (r: FibRoute) => boolean): FibRoute | undefined {
     return this.routes.find(pred);
   }
 
-  /**
-   * The alias lists covering `daddr`, longest prefix first (Step 1 and the back-tracking of
-   * fib_table_lookup): the /16 stem from the cache, then at most 17 nodes below it, whatever the
-   * table's size.
-   */
+  /** A cursor over the alias lists covering `daddr`, longest prefix first (fib_table_lookup's walk). */
+  cursor(daddr: Ipv4Addr): LpmCursor {
+    return new LpmCursor(this.trie, daddr >>> 0);
+  }
+
+  /** The length of the longest prefix covering `daddr` (-1 if none): the trie walk alone. */
+  longestPrefix(daddr: Ipv4Addr): number {
+    return new LpmCursor(this.trie, daddr >>> 0).advance();
+  }
+
+  /** The longest prefix covering `daddr` (its alias list), or null. */
+  longest(daddr: Ipv4Addr): FibRoute[] | null {
+    return new LpmCursor(this.trie, daddr >>> 0).next();
+  }
+
+  /** Every alias list covering `daddr`, longest prefix first. */
   candidates(daddr: Ipv4Addr): FibRoute[][] {
-    const slot = daddr >>> 16;
-    let stem = this.stems[slot];
-    if (!stem || stem.v !== this.stemVersion) {
-      const lists: FibRoute[][] = [];
-      let n: TrieNode | null = this.root;
-      for (let d = 0; n && d < 16; d++) {
-        if (n.aliases) lists.push(n.aliases);
-        n = bit(daddr, d) ? n.one : n.zero;
-      }
-      stem = { v: this.stemVersion, node: n, lists: lists.reverse() };
-      this.stems[slot] = stem;
-    }
+    const c = this.cursor(daddr);
     const found: FibRoute[][] = [];
-    let n: TrieNode | null = stem.node;
-    for (let d = 16; n; d++) {
-      if (n.aliases) found.push(n.aliases);
-      if (d === 32) break;
-      n = bit(daddr, d) ? n.one : n.zero;
-    }
-    found.reverse();
-    for (const l of stem.lists) found.push(l);
+    for (let l = c.next(); l; l = c.next()) found.push(l);
     return found;
+  }
+
+  /** Trie shape (levels to each leaf, tnodes), for tests and the benchmark. */
+  stats(): ReturnType<typeof trieDepths> {
+    return trieDepths(this.trie);
+  }
+
+  /** Broken trie bookkeeping, if any (for tests). */
+  problems(): string[] {
+    return trieProblems(this.trie);
   }
 }
 
@@ -249,11 +210,23 @@ export interface TableLookup {
  * `resultTable` (the trie that was searched).
  */
 export function fibTableLookup(v4: Ipv4Netns, tables: readonly FibTable[], resultTable: number, fl: Flowi4, flags = 0): TableLookup {
-  const lists = tables.length === 1 ? tables[0]!.candidates(fl.daddr) : tables.flatMap((t) => t.candidates(fl.daddr)).sort((a, b) => b[0]!.plen - a[0]!.plen || b[0]!.table - a[0]!.table);
   const flowTos = fl.tos & 0x1c;
   const scope = fl.scope ?? 0;
   let out: TableLookup = { errno: Errno.EAGAIN, res: null, route: null };
-  search: for (const list of lists) {
+  // One trie, or local and main merged: two cursors, longest prefix first, local's aliases first on a tie.
+  const c0 = tables[0]!.cursor(fl.daddr);
+  const c1 = tables.length > 1 ? tables[1]!.cursor(fl.daddr) : null;
+  let a = c0.next();
+  let b = c1 ? c1.next() : null;
+  search: for (;;) {
+    let list: FibRoute[];
+    if (a && (!b || a[0]!.plen > b[0]!.plen || (a[0]!.plen === b[0]!.plen && a[0]!.table >= b[0]!.table))) {
+      list = a;
+      a = c0.next();
+    } else if (b) {
+      list = b;
+      b = c1!.next();
+    } else break;
     for (const r of list) {
       if (r.tos && r.tos !== flowTos) continue;
       if (r.scope < scope) continue;

@@ -101,11 +101,16 @@ export function igmpHeardQuery(inDev: InDevice, ih: Uint8Array, len: number): vo
     for (let i = 0; i < nsrcs; i++) srcs.push(read32(ih, 12 + 4 * i));
     maxDelay = igmpv3Exp(code) * 100 || 1;
     st.maxdelay = maxDelay;
-    // RFC 3376 §4.1.6/4.1.7: zero QRV/QQIC means the default
-    st.qrv = ih[8]! & 0x07 || ns.ipv4.sysctl.igmp_qrv;
-    st.qi = igmpv3Exp(ih[9]!) * 1000 || IGMP_QUERY_INTERVAL;
-    // RFC 3376 §8.3: the query response interval must be less than the query interval
-    if (st.qri >= st.qi) st.qri = (st.qi / 1000 - 1) * 1000;
+    if (bookProfile(ns)) {
+      // 3.x: only a non-zero QRV is taken (QQIC ignored, a zero QRV keeps the previous value).
+      if (ih[8]! & 0x07) st.qrv = ih[8]! & 0x07;
+    } else {
+      // RFC 3376 §4.1.6/4.1.7: zero QRV/QQIC means the default
+      st.qrv = ih[8]! & 0x07 || ns.ipv4.sysctl.igmp_qrv;
+      st.qi = igmpv3Exp(ih[9]!) * 1000 || IGMP_QUERY_INTERVAL;
+      // RFC 3376 §8.3: the query response interval must be less than the query interval
+      if (st.qri >= st.qi) st.qri = (st.qi / 1000 - 1) * 1000;
+    }
     if (!group) {
       if (nsrcs) {
         out('ignored: general query with sources');
@@ -137,27 +142,6 @@ export function igmpHeardReport(inDev: InDevice, group: Ipv4Addr): void {
   if (im) igmpStopTimer(im, 'report heard from another member');
 }
 
-/** An IGMP message delivered to this node, for userspace listeners (a querier daemon's raw socket). */
-export interface IgmpHeard {
-  dev: InputSkb['dev'];
-  src: Ipv4Addr;
-  dst: Ipv4Addr;
-  igmp: Uint8Array;
-}
-
-const listeners = new WeakMap<Ipv4Netns['ns'], Array<(h: IgmpHeard) => void>>();
-
-/** Hear every IGMP message this node delivers locally; returns the function that stops listening. */
-export function addIgmpListener(ns: Ipv4Netns['ns'], fn: (h: IgmpHeard) => void): () => void {
-  const list = listeners.get(ns) ?? [];
-  list.push(fn);
-  listeners.set(ns, list);
-  return () => {
-    const i = list.indexOf(fn);
-    if (i >= 0) list.splice(i, 1);
-  };
-}
-
 /** igmp_rcv() */
 export function igmpRcv(v4: Ipv4Netns, skb: InputSkb, info: IpInfo, _rt: Rtable): void {
   const ns = v4.ns;
@@ -174,7 +158,6 @@ export function igmpRcv(v4: Ipv4Netns, skb: InputSkb, info: IpInfo, _rt: Rtable)
   const type = ih[0]!;
   const ev = ns.emit('igmp_rcv', 'call', { dev: skb.dev.name, type, len: ih.length, src: formatIpv4(info.src), dst: formatIpv4(info.dst) }, skb.pkt);
   ns.sim.trace.within(ev, () => {
-    for (const fn of [...(listeners.get(ns) ?? [])]) fn({ dev: skb.dev, src: info.src, dst: info.dst, igmp: ih.slice() });
     switch (type) {
       case IGMP_HOST_MEMBERSHIP_QUERY:
         igmpHeardQuery(inDev, ih, ih.length);

@@ -91,11 +91,11 @@ function ipRcvFinish(v4: Ipv4Netns, skb: InputSkb, info: IpInfo): void {
 }
 
 /** skb->mark and the L4 ports, which policy rules and the multipath hash may look at. */
-function inputKeys(skb: InputSkb, info: IpInfo): { mark: number; sport: number; dport: number } {
+function inputKeys(skb: InputSkb, info: IpInfo): { mark: number; sport: number; dport: number; looped: boolean } {
   const ihl = (skb.bytes[0]! & 0x0f) * 4;
   const hasPorts = (info.protocol === 6 || info.protocol === IPPROTO_UDP || info.protocol === 132) && info.firstFragment && skb.bytes.length >= ihl + 4;
   const b = skb.bytes;
-  return { mark: skb.mark, sport: hasPorts ? (b[ihl]! << 8) | b[ihl + 1]! : 0, dport: hasPorts ? (b[ihl + 2]! << 8) | b[ihl + 3]! : 0 };
+  return { mark: skb.mark, sport: hasPorts ? (b[ihl]! << 8) | b[ihl + 1]! : 0, dport: hasPorts ? (b[ihl + 2]! << 8) | b[ihl + 3]! : 0, looped: skb.pktType === 'LOOPBACK' };
 }
 
 /** ip_error(): the route said no (forwarding on): ICMP unreachable with the code for the error. */

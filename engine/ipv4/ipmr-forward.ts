@@ -170,6 +170,9 @@ export function ipmrQueueXmit(net: IpmrNet, mrt: MrTable, inVifi: number, skb: I
   if (v.flags & VIFF_REGISTER) {
     v.pktOut++;
     v.bytesOut += len;
+    // DEV_STATS on pimreg: what `ip -s link show pimreg` counts as sent.
+    v.dev.stats.tx_bytes += len;
+    v.dev.stats.tx_packets++;
     ipmrCacheReport(net, mrt, skb.bytes, skb.pkt, vifi, IGMPMSG_WHOLEPKT);
     return;
   }

@@ -188,7 +188,9 @@ export function ipmrMfcAdd(net: IpmrNet, mrt: MrTable, mfc: Mfcctl, mrtsock: boo
     ns.emit('ipmr_mfc_add', 'state', { table: mrt.id, entry: key, parent: mfc.parent, decision: 'updated', oifs: oifsText(existing), static: (existing.flags & MFC_STATIC) !== 0 });
     return;
   }
-  if (mfc.mcastgrp !== 0 && !isMulticast(mfc.mcastgrp)) {
+  const multicast = isMulticast(mfc.mcastgrp);
+  ns.emit('ipv4_is_multicast', 'lookup', { addr: formatIpv4(mfc.mcastgrp), decision: multicast ? 'yes' : 'no' });
+  if (mfc.mcastgrp !== 0 && !multicast) {
     ns.emit('ipmr_mfc_add', 'call', { table: mrt.id, entry: key, decision: 'error', errno: 'EINVAL', reason: 'group is neither multicast nor 0.0.0.0' });
     throw new KernelError(Errno.EINVAL);
   }

@@ -7,7 +7,7 @@ import { ipv4Dst, ipv4Src } from '../wire/ipv4-fields.js';
 import type { IpmrNet } from './ipmr-table.js';
 import type { MrTable } from './ipmr-types.js';
 
-/** Returns 0, or the errno the kernel returns (EINVAL without a daemon, ENOBUFS on a full receive queue). */
+/** Returns 0, or the errno the kernel returns (EINVAL without a daemon, ENOMEM when the receive buffer is full). */
 export function ipmrCacheReport(net: IpmrNet, mrt: MrTable, pkt: Uint8Array, pktId: number | null, vifi: number, msgtype: number): Errno | 0 {
   const ns = net.ns;
   // WHOLEPKT carries the register VIF's index, the others the VIF they name.
@@ -22,8 +22,8 @@ export function ipmrCacheReport(net: IpmrNet, mrt: MrTable, pkt: Uint8Array, pkt
   const ev = ns.emit('ipmr_cache_report', 'upcall', { ...data, len: bytes.length }, pktId);
   const ok = ns.sim.trace.within(ev, () => sk.queueUpcall(bytes, pktId));
   if (!ok) {
-    ns.emit('ipmr_cache_report', 'drop', { ...data, reason: 'mroute: pending queue full, dropping entries', errno: 'ENOBUFS' }, pktId);
-    return Errno.ENOBUFS;
+    ns.emit('ipmr_cache_report', 'drop', { ...data, reason: 'mroute: pending queue full, dropping entries', errno: 'ENOMEM' }, pktId);
+    return Errno.ENOMEM;
   }
   return 0;
 }

@@ -10,7 +10,7 @@ import type { InetSock } from '../socket/inet-sock.js';
 import { ipRaControl, RawSocket } from '../socket/raw.js';
 import { IGMPMSG_WRVIFWHOLE } from '../wire/igmpmsg.js';
 import { RT_TABLE_DEFAULT } from './fib-types.js';
-import { ipmrCacheFind, ipmrMfcAdd, ipmrMfcDelete, mrouteCleanTables } from './ipmr-mfc.js';
+import { ipmrCacheFind, ipmrMfcAdd, ipmrMfcDelete, isBook, mrouteCleanTables } from './ipmr-mfc.js';
 import { ipmrGetTable, ipmrNet, ipmrNewTable, type IpmrNet } from './ipmr-table.js';
 import { MAXVIFS, MFCCTL_SIZE, MRT_FLUSH_MFC, MRT_FLUSH_VIFS, SIOCGETSGCNT, SIOCGETVIFCNT, VIFCTL_SIZE, type Mfcctl, type MrTable, type SiocSgReq, type SiocVifReq, type Vifctl } from './ipmr-types.js';
 import { vifAdd, vifDelete } from './ipmr-vif.js';
@@ -95,6 +95,8 @@ function sockTable(net: IpmrNet, sk: RawSocket): MrTable | undefined {
 /** ip_mroute_setsockopt() */
 export function ipMrouteSetsockopt(sk: InetSock, optname: number, value: SockoptValue, optlen?: number): void {
   const ns = sk.ns;
+  // 3.x (book): MRT_MAX was MRT_DEL_MFC_PROXY; MRT_FLUSH never reaches ipmr and do_ip_setsockopt refuses it.
+  if (optname === MRT_FLUSH && isBook(ipmrNet(ns))) throw new KernelError(Errno.ENOPROTOOPT);
   const ev = ns.emit('ip_mroute_setsockopt', 'call', { optname: OPTNAMES[optname] ?? optname, optlen: optlen ?? null });
   ns.sim.trace.within(ev, () => {
     try {
@@ -159,7 +161,8 @@ function setsockoptBody(sk: InetSock, optname: number, value: SockoptValue, optl
       return;
     case MRT_PIM: {
       let val = isInt();
-      const wrvifwhole = val === IGMPMSG_WRVIFWHOLE;
+      // IGMPMSG_WRVIFWHOLE (MRT_PIM 4) came with v4.13; 3.x only took the value as a boolean.
+      const wrvifwhole = val === IGMPMSG_WRVIFWHOLE && !isBook(net);
       val = val ? 1 : 0;
       // Only a change of the PIM flag touches the others (writing 4 while PIM is on changes nothing).
       if ((val === 1) !== mrt.doPim) {
@@ -184,6 +187,7 @@ function setsockoptBody(sk: InetSock, optname: number, value: SockoptValue, optl
 
 /** ip_mroute_getsockopt() */
 export function ipMrouteGetsockopt(sk: InetSock, optname: number): number {
+  if (optname === MRT_FLUSH && isBook(ipmrNet(sk.ns))) throw new KernelError(Errno.ENOPROTOOPT);
   sk.ns.emit('ip_mroute_getsockopt', 'call', { optname: OPTNAMES[optname] ?? optname });
   if (!(sk instanceof RawSocket) || sk.protocol !== IPPROTO_IGMP) throw new KernelError(Errno.EOPNOTSUPP);
   const mrt = sockTable(ipmrNet(sk.ns), sk);
@@ -236,9 +240,8 @@ export function ipmrIoctl(sk: RawSocket, request: number, arg: SiocVifReq | Sioc
     arg.wrongIf = c.wrongIf;
     return;
   }
-  // ENOIOCTLCMD in the kernel, which the caller sees as ENOTTY (observed, e.g. SIOCGETRPF); the errno
-  // table has no ENOTTY yet, so the model answers EINVAL.
-  throw new KernelError(Errno.EINVAL);
+  // ENOIOCTLCMD in the kernel, which the caller sees as ENOTTY (observed, e.g. SIOCGETRPF).
+  throw new KernelError(Errno.ENOTTY);
 }
 
 registerMrouteSockopt({ set: ipMrouteSetsockopt, get: ipMrouteGetsockopt });

@@ -6,11 +6,13 @@
 import { Errno, KernelError } from '../net/errno.js';
 import type { NetdevEvent, Netns } from '../net/netns.js';
 import { KernelTimer } from '../sim/timer.js';
+import { protocolInits } from './protocol-inits.js';
 import { formatIpv4, type Ipv4Addr } from '../wire/inet.js';
 import { RT_TABLE_DEFAULT } from './fib-types.js';
-import { ipmrExpireProcess } from './ipmr-mfc.js';
+import { ipmrExpireProcess, mrouteCleanTables } from './ipmr-mfc.js';
 import { ipMrInput } from './ipmr-forward.js';
-import { MAXVIFS, type MrTable } from './ipmr-types.js';
+import { IPPROTO_PIM, pimRcv } from './ipmr-pim.js';
+import { MAXVIFS, MRT_FLUSH_MFC, MRT_FLUSH_MFC_STATIC, MRT_FLUSH_VIFS, MRT_FLUSH_VIFS_STATIC, type MrTable } from './ipmr-types.js';
 import { vifDelete } from './ipmr-vif.js';
 
 /** A multicast rule (fib_rule with family RTNL_FAMILY_IPMR): only generic selectors matter. */
@@ -22,6 +24,8 @@ export interface MrRule {
   oif: string;
   mark: number;
   markMask: number;
+  /** FRA_PROTOCOL: RTPROT_KERNEL (2) for the default rule, RTPROT_UNSPEC (0) for `ip mrule add`. */
+  proto: number;
 }
 
 /** net->ipv4.mr_tables and mr_rules_ops. */
@@ -29,6 +33,8 @@ export interface IpmrNet {
   ns: Netns;
   tables: Map<number, MrTable>;
   rules: MrRule[];
+  /** The netdevice notifier block (unregistered at namespace exit). */
+  notifier: (ev: NetdevEvent) => void;
 }
 
 const state = new WeakMap<Netns, IpmrNet>();
@@ -37,12 +43,13 @@ const state = new WeakMap<Netns, IpmrNet>();
 export function ipmrNet(ns: Netns): IpmrNet {
   let net = state.get(ns);
   if (net) return net;
-  net = { ns, tables: new Map(), rules: [] };
+  const created: IpmrNet = { ns, tables: new Map(), rules: [], notifier: (ev) => ipmrDeviceEvent(created, ev) };
+  net = created;
   state.set(ns, net);
   ipmrNewTable(net, RT_TABLE_DEFAULT);
-  net.rules.push({ pref: 0x7fff, action: 'table', table: RT_TABLE_DEFAULT, iif: '', oif: '', mark: 0, markMask: 0 });
+  net.rules.push({ pref: 0x7fff, action: 'table', table: RT_TABLE_DEFAULT, iif: '', oif: '', mark: 0, markMask: 0, proto: 2 });
   const n = net;
-  ns.netdevChain.register((ev) => ipmrDeviceEvent(n, ev));
+  ns.netdevChain.register(n.notifier);
   ns.ipv4.mrInput = (skb, info, rt) => ipMrInput(n, skb, info, rt);
   return net;
 }
@@ -80,6 +87,33 @@ export function ipmrNewTable(net: IpmrNet, id: number): MrTable {
   net.tables.set(id, mrt);
   ns.emit('ipmr_new_table', 'state', { table: id });
   return mrt;
+}
+
+/** ipmr_free_table(): stop the expiry timer and flush everything, static VIFs and entries included. */
+export function ipmrFreeTable(net: IpmrNet, mrt: MrTable): void {
+  const ev = net.ns.emit('ipmr_free_table', 'call', { table: mrt.id, vifs: mrt.vifTable.filter(Boolean).length, entries: mrt.mfcList.length, unresolved: mrt.unres.length });
+  net.ns.sim.trace.within(ev, () => {
+    mrt.expireTimer.del();
+    mrouteCleanTables(net, mrt, MRT_FLUSH_VIFS | MRT_FLUSH_VIFS_STATIC | MRT_FLUSH_MFC | MRT_FLUSH_MFC_STATIC);
+  });
+  net.tables.delete(mrt.id);
+}
+
+/**
+ * ipmr_net_exit_batch() → ipmr_rules_exit(): the namespace is being destroyed (`ip netns del`). Its
+ * sockets hold it alive, so no table has a daemon any more; every table is freed, the rules go.
+ */
+export function ipmrNetExit(ns: Netns): void {
+  const net = state.get(ns);
+  if (!net) return;
+  const ev = ns.emit('ipmr_net_exit', 'call', { tables: [...net.tables.keys()].join(',') });
+  ns.sim.trace.within(ev, () => {
+    for (const mrt of [...net.tables.values()]) ipmrFreeTable(net, mrt);
+  });
+  net.rules = [];
+  ns.netdevChain.unregister(net.notifier);
+  ns.ipv4.mrInput = null;
+  state.delete(ns);
 }
 
 /** What a packet is looked up with (struct flowi4 of ipmr_rt_fib_lookup). */
@@ -124,3 +158,7 @@ function ipmrDeviceEvent(net: IpmrNet, { event, dev }: NetdevEvent): void {
     }
   }
 }
+
+// ip_mr_init(): pim_protocol (CONFIG_IP_PIMSM_V2) is registered once for every namespace, so a PIM
+// packet is never answered with ICMP protocol-unreachable; pim_rcv() drops what it cannot use.
+protocolInits.push((v4) => v4.protocolHandlers.set(IPPROTO_PIM, (skb, info) => pimRcv(ipmrNet(v4.ns), skb, info)));

@@ -1,10 +1,11 @@
 // net/ipv4/ipmr.c: virtual interfaces — vif_add(), vif_delete(), ipmr_find_vif(). A VIF holds its
 // device in allmulti mode and counts in the device's conf/DEV/mc_forwarding.
 
-import { devSetAllmulti } from '../net/dev.js';
+import { devOpen, devSetAllmulti, registerNetdevice, unregisterNetdevice } from '../net/dev.js';
 import { Errno, KernelError } from '../net/errno.js';
 import type { NetDevice } from '../net/netdevice.js';
 import { formatIpv4 } from '../wire/inet.js';
+import { RT_TABLE_DEFAULT } from './fib-types.js';
 import type { IpmrNet } from './ipmr-table.js';
 import { VIFF_REGISTER, VIFF_STATIC, VIFF_TUNNEL, VIFF_USE_IFINDEX, type MrTable, type Vifctl } from './ipmr-types.js';
 
@@ -19,6 +20,22 @@ function fail(net: IpmrNet, fn: string, errno: Errno, data: Record<string, strin
   throw new KernelError(errno);
 }
 
+/**
+ * ipmr_reg_vif(): the register VIF's device, "pimreg" for table 253 and "pimreg<id>" otherwise, opened
+ * at once with rp_filter 0. null when the name is taken (register_netdevice fails).
+ */
+function ipmrRegVif(net: IpmrNet, mrt: MrTable): NetDevice | null {
+  const name = mrt.id === RT_TABLE_DEFAULT ? 'pimreg' : `pimreg${mrt.id}`;
+  if (net.ns.devByName(name)) return null;
+  const ev = net.ns.emit('ipmr_reg_vif', 'call', { table: mrt.id, dev: name });
+  return net.ns.sim.trace.within(ev, () => {
+    const dev = registerNetdevice(net.ns, name, 'pimreg');
+    dev.inDev.conf.values.rp_filter = 0;
+    devOpen(dev);
+    return dev;
+  });
+}
+
 /** vif_add(): `mrtsock` is true when the mroute socket itself adds it (otherwise the VIF is static). */
 export function vifAdd(net: IpmrNet, mrt: MrTable, vifc: Vifctl, mrtsock: boolean): void {
   const ns = net.ns;
@@ -29,8 +46,8 @@ export function vifAdd(net: IpmrNet, mrt: MrTable, vifc: Vifctl, mrtsock: boolea
   switch (vifc.flags) {
     case VIFF_REGISTER:
       if (mrt.regVifNum >= 0) fail(net, 'vif_add', Errno.EADDRINUSE, { ...base, reason: 'register VIF exists' });
-      // ipmr_reg_vif() creates a pimreg device; the model has no such device kind (reported as its alloc failure).
-      fail(net, 'vif_add', Errno.ENOBUFS, { ...base, reason: 'pimreg device not modelled' });
+      dev = ipmrRegVif(net, mrt) ?? fail(net, 'vif_add', Errno.ENOBUFS, { ...base, reason: 'ipmr_reg_vif: cannot register the pimreg device' });
+      devSetAllmulti(dev, 1);
       break;
     case VIFF_TUNNEL:
       // ipmr_new_tunnel() needs the ipip module's tunl0, which the model has not.
@@ -70,6 +87,7 @@ export function vifAdd(net: IpmrNet, mrt: MrTable, vifc: Vifctl, mrtsock: boolea
     remote: vifc.rmtAddr >>> 0,
   };
   if (vifi + 1 > mrt.maxvif) mrt.maxvif = vifi + 1;
+  if (vifc.flags === VIFF_REGISTER) mrt.regVifNum = vifi;
   ns.emit('vif_add', 'state', { ...base, dev: dev.name, static: !mrtsock, local: formatIpv4(vifc.lclAddr ?? 0), mc_forwarding: dev.inDev.conf.values.mc_forwarding, maxvif: mrt.maxvif });
 }
 
@@ -86,5 +104,7 @@ export function vifDelete(net: IpmrNet, mrt: MrTable, vifi: number, notify: bool
   }
   devSetAllmulti(v.dev, -1);
   v.dev.inDev.conf.values.mc_forwarding--;
-  net.ns.emit('vif_delete', 'state', { table: mrt.id, vifi, dev: v.dev.name, notify, mc_forwarding: v.dev.inDev.conf.values.mc_forwarding, maxvif: mrt.maxvif });
+  const ev = net.ns.emit('vif_delete', 'state', { table: mrt.id, vifi, dev: v.dev.name, notify, mc_forwarding: v.dev.inDev.conf.values.mc_forwarding, maxvif: mrt.maxvif });
+  // A register (or tunnel) VIF takes its device with it, unless the device's own unregistration got here.
+  if (v.flags & VIFF_REGISTER && !notify) net.ns.sim.trace.within(ev, () => unregisterNetdevice(v.dev));
 }

@@ -4,7 +4,7 @@
 
 import { Errno, KernelError } from '../net/errno.js';
 import { IFF_LOOPBACK } from '../net/if-flags.js';
-import { ipMcDown, ipMcUp } from './igmp.js';
+import { ipMcDestroyDev, ipMcDown, ipMcUp } from './igmp.js';
 import { igmpRcv } from './igmp-rcv.js';
 import { IPPROTO_IGMP } from '../wire/ipv4.js';
 import type { NetDevice } from '../net/netdevice.js';
@@ -15,6 +15,7 @@ import { DevConf } from './devconf.js';
 import { InDevice, RT_SCOPE_HOST, inetDelIfa, inetdevChangename, inetInsertIfa, newIfaddr, type InIfaddr, type InetaddrEvent } from './devinet.js';
 import { FibTable } from './fib-table.js';
 import { RT_TABLE_MAIN } from './fib-types.js';
+import { protocolInits } from './protocol-inits.js';
 import { fibAddIfaddr, fibDelIfaddr, fibSyncDownDev, fibSyncLinkdown, fibSyncUp } from './fib_frontend.js';
 import { fibDefaultRules, type FibRule } from './fib_rules.js';
 import { ipRcv } from './ip_input.js';
@@ -100,6 +101,7 @@ export class Ipv4Netns {
     this.tables.set(RT_TABLE_MAIN, new FibTable(RT_TABLE_MAIN));
     ns.netdevChain.register((ev) => this.netdevEvent(ev));
     this.protocolHandlers.set(IPPROTO_IGMP, (skb, info, rt) => igmpRcv(this, skb, info, rt));
+    for (const init of protocolInits) init(this);
     this.inetaddrChain.register((ev) => this.inetaddrEvent(ev));
   }
 
@@ -177,6 +179,8 @@ export class Ipv4Netns {
     // ip_mc_up/ip_mc_down run for every device, IFF_MULTICAST or not (lo is in 224.0.0.1, observed).
     if (event === 'NETDEV_UP') ipMcUp(inDev);
     else if (event === 'NETDEV_DOWN') ipMcDown(inDev);
+    // inetdev_event(NETDEV_UNREGISTER) → inetdev_destroy() → ip_mc_destroy_dev()
+    else if (event === 'NETDEV_UNREGISTER') ipMcDestroyDev(inDev);
     // fib: fib_netdev_event()
     switch (event) {
       case 'NETDEV_UP':

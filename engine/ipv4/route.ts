@@ -110,12 +110,22 @@ function fibSelectPath(v4: Ipv4Netns, res: FibResult, fl: Flowi4, input: boolean
     let i: number;
     if (v4.ns.net.profile === 'book') i = fibSelectMultipathBook(v4, r);
     else {
-      const { hash, fields } = fibMultipathHash(v4, fl);
+      const { hash, fields } = fibMultipathHash(v4, fl, input || fl.skb === true);
       const ev = v4.ns.emit('fib_multipath_hash', 'lookup', { policy: v4.sysctl.fib_multipath_hash_policy, fields, hash });
       i = v4.ns.sim.trace.within(ev, () => fibSelectMultipath(v4, res, hash, input ? 0 : fl.saddr, (k) => nhSaddr(v4, res, k)));
     }
     res.nhSel = i;
     res.nh = r.nhs[i]!;
+  } else if (!input && !fl.oif && r.plen === 0 && r.type === 'unicast' && (v4.tables.get(res.table)?.numDefault ?? 0) > 1) {
+    // fib_select_default(): among equal-metric default routes the kernel skips gateways that
+    // fib_detect_death() finds dead in the ARP cache. The model resolves neighbours instantly and keeps
+    // no cache, so every gateway has no entry, which the kernel also counts as alive: the first stays.
+    v4.ns.emit('fib_select_default', 'lookup', {
+      table: res.table,
+      defaults: v4.tables.get(res.table)!.numDefault,
+      decision: r.nhs[0]?.gw ? formatIpv4(r.nhs[0].gw) : null,
+      reason: 'no neighbour entry for any default gateway (fib_detect_death: alive): the first default route is kept',
+    });
   }
 }
 
@@ -237,6 +247,8 @@ export interface InputKeys {
   mark?: number;
   sport?: number;
   dport?: number;
+  /** A copy looped back by ip_mc_output (dev_loopback_xmit): it keeps its output route, so its source is not validated again. */
+  looped?: boolean;
 }
 
 /** EXDEV (errno 18): what __fib_validate_source returns for an rp_filter failure. */
@@ -320,8 +332,7 @@ export function ipRouteInput(v4: Ipv4Netns, daddr: Ipv4Addr, saddr: Ipv4Addr, to
     const our = ipCheckMc(inDev, daddr, saddr, proto);
     const mforward = v4.devconfAll.values.mc_forwarding !== 0 && inDev.conf.values.mc_forwarding !== 0 && !isLocalMulticast(daddr);
     if (!our && !mforward) return { ok: false, reason: 'NOT_JOINED', errno: Errno.EINVAL };
-    if (isMulticast(saddr) || isLbcast(saddr)) return { ok: false, reason: 'MARTIAN_SOURCE', errno: Errno.EINVAL };
-    return { ok: true, rt: { type: 'multicast', dev, gw: 0, src: 0, input: mforward ? 'mr_input' : 'local', table: 0, rtFlags: RTCF_MULTICAST | (our ? RTCF_LOCAL : 0) } };
+    return ipRouteInputMc(v4, daddr, saddr, tos, dev, proto, keys, our, mforward);
   }
   const ev = v4.ns.emit('ip_route_input_slow', 'lookup', { daddr: formatIpv4(daddr), saddr: formatIpv4(saddr), dev: dev.name, tos, mark: keys.mark ?? 0 });
   return v4.ns.sim.trace.within(ev, () => {
@@ -377,4 +388,37 @@ function ipRouteInputSlow(v4: Ipv4Netns, daddr: Ipv4Addr, saddr: Ipv4Addr, tos: 
   if (nh.dev === dev && err && devconf(v4, dev, 'send_redirects')) rtFlags |= RTCF_DOREDIRECT;
   const gw = nh.gw && nh.scope === RT_SCOPE_LINK ? nh.gw : 0;
   return { ok: true, rt: { type: 'unicast', dev: nh.dev, gw, src: r.prefsrc, input: 'forward', table: res.table, rtFlags, tos: r.tos, res } };
+}
+
+/** ip_route_input_mc(): validate the source (ip_mc_validate_source), then a multicast route to us and/or ipmr. */
+function ipRouteInputMc(v4: Ipv4Netns, daddr: Ipv4Addr, saddr: Ipv4Addr, tos: number, dev: NetDevice, proto: number, keys: InputKeys, our: boolean, mforward: boolean): InputResult {
+  const ev = v4.ns.emit('ip_route_input_mc', 'lookup', { daddr: formatIpv4(daddr), saddr: formatIpv4(saddr), dev: dev.name, our, mforward });
+  return v4.ns.sim.trace.within(ev, () => {
+    const err = keys.looped ? null : ipMcValidateSource(v4, daddr, saddr, tos, dev, proto, keys);
+    if (err) {
+      // -EXDEV (rp_filter) is what ip_rcv_finish_core() counts as IPRPFILTER; the rest are martians.
+      const r: InputResult = { ok: false, reason: err.errno === EXDEV ? 'RP_FILTER' : 'MARTIAN_SOURCE', errno: Errno.EINVAL };
+      v4.ns.emit('ip_route_input_mc', 'lookup', { decision: 'drop', reason: r.reason, why: err.why });
+      return r;
+    }
+    const input = mforward ? 'mr_input' : 'local';
+    v4.ns.emit('ip_route_input_mc', 'lookup', { decision: input });
+    return { ok: true, rt: { type: 'multicast', dev, gw: 0, src: 0, input, table: 0, rtFlags: RTCF_MULTICAST | (our ? RTCF_LOCAL : 0) } };
+  });
+}
+
+/**
+ * ip_mc_validate_source(): martian sources, then the reverse-path check with daddr 0 and oif 0 (so with
+ * rp_filter off only the cheap "is it one of ours" test runs). A zero-net source is accepted only for
+ * link-local groups (224.0.0.0/24) or IGMP, without any reverse lookup.
+ */
+function ipMcValidateSource(v4: Ipv4Netns, daddr: Ipv4Addr, saddr: Ipv4Addr, tos: number, dev: NetDevice, proto: number, keys: InputKeys): { errno: number; why: string } | null {
+  if (isMulticast(saddr) || isLbcast(saddr)) return { errno: Errno.EINVAL, why: 'source is multicast or broadcast' };
+  if (isLoopback(saddr) && !devconf(v4, dev, 'route_localnet')) return { errno: Errno.EINVAL, why: 'source is loopback (route_localnet off)' };
+  if (isZeronet(saddr)) {
+    if (!isLocalMulticast(daddr) && proto !== 2 /* IPPROTO_IGMP */) return { errno: Errno.EINVAL, why: 'source is 0.0.0.0/8 and the packet is not IGMP' };
+    return null;
+  }
+  const ret = fibValidateSource(v4, saddr, 0, tos, 0, dev, keys.mark ?? 0, { proto, sport: keys.sport ?? 0, dport: keys.dport ?? 0 });
+  return ret < 0 ? { errno: -ret, why: ret === -EXDEV ? 'rp_filter: no acceptable route back to the source' : 'fib_validate_source rejected the source' } : null;
 }

@@ -35,6 +35,9 @@ export function registerNetdevice(ns: Netns, name: string, kind: DeviceKind, opt
   const dev =
     kind === 'loopback'
       ? new NetDevice(ns, ifindex, name, kind, { flags: IFF_LOOPBACK, mtu: 65536, mac: new Uint8Array(6), broadcast: new Uint8Array(6), txqlen: 1000, carrier: true })
+      : kind === 'pimreg'
+      ? // reg_vif_setup(): ARPHRD_PIMREG, no hardware address, NOARP, mtu ETH_DATA_LEN - iphdr - 8.
+        new NetDevice(ns, ifindex, name, kind, { flags: IFF_NOARP, mtu: 1472, mac: new Uint8Array(0), broadcast: new Uint8Array(0), txqlen: 1000, carrier: true })
       : new NetDevice(ns, ifindex, name, kind, {
           // dummy_setup() sets NOARP and clears MULTICAST after ether_setup().
           flags: kind === 'dummy' ? IFF_BROADCAST | IFF_NOARP : IFF_BROADCAST | IFF_MULTICAST,

@@ -2,6 +2,11 @@
 // netif_receive_skb() → the protocol handler (ip_rcv). The bridge of a LAN segment floods every frame.
 
 import { formatMac } from '../wire/inet.js';
+import { IGMPMSG_WHOLEPKT } from '../wire/igmpmsg.js';
+import { LOOPBACK_IFINDEX } from '../ipv4/fib_rules.js';
+import { ipmrCacheReport } from '../ipv4/ipmr-report.js';
+import { ipmrFibLookup, ipmrNetIfAny } from '../ipv4/ipmr-table.js';
+import { Errno, KernelError } from './errno.js';
 import type { NetDevice } from './netdevice.js';
 import type { Network } from './network.js';
 import { BROADCAST_MAC, isMulticastMac, macEquals, type PktType, type SkBuff } from './skbuff.js';
@@ -14,6 +19,10 @@ export function devQueueXmit(skb: SkBuff & { dev: NetDevice; dstMac: Uint8Array 
     dev.stats.tx_dropped++;
     ns.emit('dev_queue_xmit', 'drop', { dev: dev.name, reason: dev.isUp ? 'NO_CARRIER' : 'DEV_DOWN' }, skb.pkt);
     return false;
+  }
+  if (dev.kind === 'pimreg') {
+    regVifXmit(skb);
+    return true;
   }
   dev.stats.tx_packets++;
   dev.stats.tx_bytes += skb.bytes.length;
@@ -28,6 +37,34 @@ export function devQueueXmit(skb: SkBuff & { dev: NetDevice; dstMac: Uint8Array 
     // dummy_xmit(): the frame is consumed and counted, nothing more.
   });
   return true;
+}
+
+/**
+ * reg_vif_xmit(): what the stack itself sends out of the register VIF device (a route or
+ * IP_MULTICAST_IF naming pimreg) goes whole to the daemon as IGMPMSG_WHOLEPKT, tagged with the table's
+ * register VIF, and is consumed. The table comes from the multicast rules with oif = pimreg and iif =
+ * lo (skb_iif is 0 for local output; the model does not keep the arrival device of a forwarded packet).
+ * Unlike ipmr_queue_xmit onto the register VIF, the VIF's own counters do not move, only the device's.
+ */
+function regVifXmit(skb: SkBuff & { dev: NetDevice }): void {
+  const dev = skb.dev;
+  const ns = dev.ns;
+  const ev = ns.emit('reg_vif_xmit', 'tx', { dev: dev.name, len: skb.bytes.length }, skb.pkt);
+  ns.sim.trace.within(ev, () => {
+    const net = ipmrNetIfAny(ns);
+    if (!net) return;
+    let mrt;
+    try {
+      mrt = ipmrFibLookup(net, { daddr: 0, saddr: 0, oif: dev.ifindex, iif: LOOPBACK_IFINDEX, mark: skb.mark });
+    } catch (e) {
+      if (!(e instanceof KernelError)) throw e;
+      ns.emit('reg_vif_xmit', 'drop', { dev: dev.name, reason: 'ipmr_fib_lookup failed', errno: Errno[e.errno] }, skb.pkt);
+      return;
+    }
+    dev.stats.tx_bytes += skb.bytes.length;
+    dev.stats.tx_packets++;
+    ipmrCacheReport(net, mrt, skb.bytes, skb.pkt, mrt.regVifNum, IGMPMSG_WHOLEPKT);
+  });
 }
 
 export function transmitFrame(net: Network, dev: NetDevice, frame: { pkt: number; bytes: Uint8Array; dstMac: Uint8Array }): void {

@@ -6,7 +6,8 @@ import type { Netns } from './netns.js';
 import type { InDevice } from '../ipv4/devinet.js';
 import type { Segment } from './segment.js';
 
-export type DeviceKind = 'loopback' | 'dummy' | 'veth';
+/** 'pimreg': ipmr's register VIF device (reg_vif_setup), created by MRT_ADD_VIF with VIFF_REGISTER. */
+export type DeviceKind = 'loopback' | 'dummy' | 'veth' | 'pimreg';
 
 /** RFC 2863 operational states the workbench's devices reach (IF_OPER_*). */
 export type Operstate = 'UNKNOWN' | 'DOWN' | 'LOWERLAYERDOWN' | 'UP';

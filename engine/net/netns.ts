@@ -4,6 +4,7 @@ import type { Network } from './network.js';
 import type { NetDevice } from './netdevice.js';
 import { NotifierChain } from './notifier.js';
 import { Ipv4Netns } from '../ipv4/ipv4-netns.js';
+import { ipMcRejoinGroups } from '../ipv4/igmp.js';
 import type { Payload, TraceKind } from '../sim/trace.js';
 
 export type NodeRole = 'host' | 'router' | 'bridge';
@@ -17,7 +18,9 @@ export type NetdevEventName =
   | 'NETDEV_CHANGENAME'
   | 'NETDEV_CHANGEMTU'
   | 'NETDEV_CHANGEADDR'
-  | 'NETDEV_UNREGISTER';
+  | 'NETDEV_UNREGISTER'
+  | 'NETDEV_NOTIFY_PEERS'
+  | 'NETDEV_RESEND_IGMP';
 
 export interface NetdevEvent {
   event: NetdevEventName;
@@ -40,6 +43,22 @@ export class Netns {
     readonly role: NodeRole,
   ) {
     this.ipv4 = new Ipv4Netns(this);
+    // igmp_notifier (igmp.c): its own block on netdev_chain, which only acts on NETDEV_RESEND_IGMP.
+    this.netdevChain.register(igmpNetdevEvent);
+  }
+
+  /**
+   * netdev_notify_peers(): what bonding/team failover and virtual NIC drivers (virtio_net announce,
+   * netvsc, xen-netfront, ibmvnic reset) call after the path to the switch changed: gratuitous ARP
+   * (NETDEV_NOTIFY_PEERS) and an immediate IGMP report for every group (NETDEV_RESEND_IGMP). None of
+   * the model's device kinds (veth, lo, pimreg) has such a driver, so nothing inside the engine calls
+   * this: it is the hook for a lab step or a test that simulates a failover.
+   */
+  netdevNotifyPeers(dev: NetDevice): void {
+    for (const event of ['NETDEV_NOTIFY_PEERS', 'NETDEV_RESEND_IGMP'] as const) {
+      this.emit('call_netdevice_notifiers', 'state', { event, dev: dev.name, ifindex: dev.ifindex });
+      this.netdevChain.call({ event, dev });
+    }
   }
 
   get sim() {
@@ -78,4 +97,9 @@ export class Netns {
   emit(fn: string, kind: TraceKind, data: Payload = {}, pkt: number | null = null): number {
     return this.net.sim.trace.emit(this.name, fn, kind, data, pkt);
   }
+}
+
+/** igmp_netdev_event(): NETDEV_RESEND_IGMP → ip_mc_rejoin_groups() on the device's in_device, if it has one. */
+function igmpNetdevEvent({ event, dev }: NetdevEvent): void {
+  if (event === 'NETDEV_RESEND_IGMP' && dev.inDev) ipMcRejoinGroups(dev.inDev);
 }

@@ -65,6 +65,7 @@ export class SysctlTree {
   list(path: string[]): string[] {
     const all: string[] = ['net.ipv4.ip_forward'];
     for (const k of Object.keys(IPV4_ENTRIES)) all.push(`net.ipv4.${k}`);
+    all.push('net.ipv4.fib_multipath_hash_seed');
     const scopes = ['all', 'default', ...this.ns.deviceList().map((d) => d.name)];
     for (const s of scopes) for (const n of DEVCONF_NAMES) all.push(`net.ipv4.conf.${s}.${n}`);
     const prefix = path.join('.');
@@ -88,6 +89,7 @@ export class SysctlTree {
       if (conf) return String(conf.values[name]);
     }
     if (path.length === 3 && a in IPV4_ENTRIES) return String(this.ns.ipv4.sysctl[a as keyof Ipv4Sysctls]);
+    if (path.length === 3 && a === 'fib_multipath_hash_seed') return String(this.ns.ipv4.fibMultipathHashSeed);
     throw new KernelError(Errno.ENOENT);
   }
 
@@ -98,6 +100,7 @@ export class SysctlTree {
     const node = this.lookup(path);
     if (!node || node.kind !== 'file') throw new KernelError(Errno.ENOENT);
     if (node.readonly) throw new KernelError(Errno.EPERM);
+    if (a === 'fib_multipath_hash_seed' && path.length === 3) return this.writeMultipathSeed(text);
     const value = parseProcInt(text);
     if (value === null) throw new KernelError(Errno.EINVAL);
     if (a === 'ip_forward' && path.length === 3) return this.writeForwarding('all', value);
@@ -122,6 +125,19 @@ export class SysctlTree {
     if (value < r.min || value > r.max) throw new KernelError(Errno.EINVAL);
     if (v4.sysctl[k] !== value) this.ns.emit('proc_dointvec', 'state', { key: path.join('.'), value });
     v4.sysctl[k] = value;
+  }
+
+  /**
+   * proc_fib_multipath_hash_seed(): proc_douintvec_minmax (base 0: 0x.. hex, 0.. octal; no sign; up to
+   * UINT_MAX, observed on 6.18), stored as user_seed; 0 means the boot-wide random seed.
+   */
+  private writeMultipathSeed(text: string): void {
+    const m = /^\s*(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)(\s.*)?$/s.exec(text);
+    const value = m ? Number(m[1]!.startsWith('0x') || m[1]!.startsWith('0X') ? m[1] : m[1]!.length > 1 && m[1]!.startsWith('0') ? `0o${m[1]!.slice(1)}` : m[1]) : NaN;
+    if (!Number.isSafeInteger(value) || value > 0xffffffff) throw new KernelError(Errno.EINVAL);
+    const v4 = this.ns.ipv4;
+    if (v4.fibMultipathHashSeed !== value) this.ns.emit('proc_fib_multipath_hash_seed', 'state', { key: 'net.ipv4.fib_multipath_hash_seed', value });
+    v4.fibMultipathHashSeed = value;
   }
 
   /** devinet_sysctl_forward() */

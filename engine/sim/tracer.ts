@@ -25,7 +25,16 @@ export class Tracer {
   emit(node: string, fn: string, kind: TraceKind, data: Payload = {}, pkt: number | null = null, parent: number | null = this.current): number {
     const ev: TraceEvent = { seq: ++this.seq, t: this.now(), node, fn, kind, pkt, parent, data };
     // Canonical form: fixed field order; payload key order is the code's construction order, itself deterministic.
-    this.hash.updateString(JSON.stringify([ev.seq, ev.t, node, fn, kind, pkt, parent, data]));
+    const h = this.hash;
+    h.updateSymbol('event');
+    h.updateNumber(ev.seq);
+    h.updateNumber(ev.t);
+    h.updateSymbol(node);
+    h.updateSymbol(fn);
+    h.updateSymbol(kind);
+    h.updateNullableNumber(pkt);
+    h.updateNullableNumber(parent);
+    h.updateValue(data);
     for (const s of this.sinks) s.event(ev);
     return ev.seq;
   }
@@ -33,8 +42,14 @@ export class Tracer {
   /** Records a packet's exact bytes and returns its id. */
   packet(node: string, dev: string, bytes: Uint8Array, origin: number | null = null): number {
     const rec: PacketRecord = { id: ++this.pktSeq, t: this.now(), node, dev, bytes, origin };
-    this.hash.updateString(JSON.stringify(['pkt', rec.id, rec.t, node, dev, origin]));
-    this.hash.updateBytes(bytes);
+    const h = this.hash;
+    h.updateSymbol('pkt');
+    h.updateNumber(rec.id);
+    h.updateNumber(rec.t);
+    h.updateSymbol(node);
+    h.updateSymbol(dev);
+    h.updateNullableNumber(origin);
+    h.updateBytes(bytes);
     for (const s of this.sinks) s.packet(rec);
     return rec.id;
   }

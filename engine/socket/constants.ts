@@ -20,6 +20,7 @@ export const SO_REUSEADDR = 2;
 export const SO_BROADCAST = 6;
 export const SO_RCVBUF = 8;
 export const SO_BINDTODEVICE = 25;
+export const SO_RCVBUFFORCE = 33;
 export const SO_MARK = 36;
 
 export const IP_TOS = 1;

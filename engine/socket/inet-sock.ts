@@ -3,6 +3,7 @@
 // (struct ip_mc_socklist / ip_sf_socklist of net/ipv4/igmp.c: ip_mc_join_group, ip_mc_leave_group,
 // ip_mc_source, ip_mc_msfilter, ip_mc_msfget, ip_mc_drop_socket, ip_mc_sf_allow).
 
+import { SYSCTL_RMEM_DEFAULT } from './sock-rcvbuf.js';
 import { Errno, KernelError } from '../net/errno.js';
 import type { Netns } from '../net/netns.js';
 import type { InDevice } from '../ipv4/devinet.js';
@@ -64,6 +65,8 @@ export class InetSock {
   /** IP_MULTICAST_ALL (default 1: a socket receives groups joined by any socket on the port). */
   mcAll = true;
   /** SO_MARK */
+  /** sk_rcvbuf (SO_RCVBUF): raw sockets refuse datagrams and upcalls beyond it. */
+  rcvbuf = SYSCTL_RMEM_DEFAULT;
   mark = 0;
   /** SO_REUSEADDR */
   reuseAddr = false;

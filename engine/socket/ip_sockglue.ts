@@ -39,7 +39,18 @@ function int(value: SockoptValue): number {
   throw new KernelError(Errno.EINVAL);
 }
 
+/** A network-order address from C bytes. */
+function be32(b: Uint8Array, o: number): number {
+  return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
+}
+
 function mreq(value: SockoptValue): IpMreqn {
+  // C bytes: struct ip_mreq (8) or ip_mreqn (12, the ifindex in host order).
+  if (value instanceof Uint8Array) {
+    if (value.length < 8) throw new KernelError(Errno.EINVAL);
+    const ifindex = value.length >= 12 ? (value[8]! | (value[9]! << 8) | (value[10]! << 16) | (value[11]! << 24)) : 0;
+    return { multiaddr: be32(value, 0), address: be32(value, 4), ifindex };
+  }
   if (typeof value !== 'object' || value instanceof Uint8Array || typeof (value as IpMreqn).multiaddr !== 'number') throw new KernelError(Errno.EINVAL);
   return value as IpMreqn;
 }
@@ -48,6 +59,11 @@ function mreq(value: SockoptValue): IpMreqn {
 const OPTMEM_MAX = 131072;
 
 function mreqSource(value: SockoptValue): IpMreqSource {
+  // C bytes: struct ip_mreq_source is exactly 12 bytes.
+  if (value instanceof Uint8Array) {
+    if (value.length !== 12) throw new KernelError(Errno.EINVAL);
+    return { multiaddr: be32(value, 0), interface: be32(value, 4), sourceaddr: be32(value, 8) };
+  }
   const v = value as Partial<IpMreqSource>;
   if (typeof v !== 'object' || typeof v.multiaddr !== 'number' || typeof v.sourceaddr !== 'number') throw new KernelError(Errno.EINVAL);
   return { multiaddr: v.multiaddr, interface: v.interface ?? 0, sourceaddr: v.sourceaddr };
@@ -144,9 +160,54 @@ export function ipSetsockopt(sk: InetSock, optname: number, value: SockoptValue,
   }
 }
 
-/** do_ip_getsockopt() */
-export function ipGetsockopt(sk: InetSock, optname: number): SockoptValue {
+/**
+ * getsockopt(IP_MSFILTER) is value-result: `req` carries imsf_multiaddr, imsf_interface and imsf_numsrc
+ * (room for that many sources), as an object or the C bytes (at least IP_MSFILTER_SIZE(0)). The answer
+ * has the filter mode, the socket's source count and as many sources as there was room for.
+ */
+function getMsfilter(sk: InetSock, req: SockoptValue | undefined): SockoptValue {
+  let multiaddr: number;
+  let iface: number;
+  let room: number;
+  const bytes = req instanceof Uint8Array;
+  if (req instanceof Uint8Array) {
+    if (req.length < 16) throw new KernelError(Errno.EINVAL);
+    const be = (o: number): number => ((req[o]! << 24) | (req[o + 1]! << 16) | (req[o + 2]! << 8) | req[o + 3]!) >>> 0;
+    multiaddr = be(0);
+    iface = be(4);
+    room = (req[12]! | (req[13]! << 8) | (req[14]! << 16) | (req[15]! << 24)) >>> 0;
+    // The caller's buffer bounds what is copied back.
+    room = Math.min(room, Math.floor((req.length - 16) / 4));
+  } else {
+    if (typeof req !== 'object' || req === null) throw new KernelError(Errno.EINVAL);
+    const o = req as Record<string, unknown>;
+    multiaddr = Number(o['multiaddr'] ?? 0) >>> 0;
+    iface = Number(o['interface'] ?? 0) >>> 0;
+    room = Number(o['numsrc'] ?? 0) >>> 0;
+  }
+  const msf = sk.msfget(multiaddr, iface, 0);
+  const slist = msf.slist.slice(0, room);
+  if (!bytes) return { multiaddr, interface: iface, fmode: msf.fmode, numsrc: msf.slist.length, slist };
+  // IP_MSFILTER_SIZE(copycount) bytes come back.
+  const out = new Uint8Array(16 + 4 * slist.length);
+  const put = (o: number, v: number): void => {
+    out[o] = v >>> 24;
+    out[o + 1] = (v >>> 16) & 0xff;
+    out[o + 2] = (v >>> 8) & 0xff;
+    out[o + 3] = v & 0xff;
+  };
+  put(0, multiaddr);
+  put(4, iface);
+  out.set([msf.fmode & 0xff, 0, 0, 0, msf.slist.length & 0xff, (msf.slist.length >> 8) & 0xff, 0, 0], 8);
+  slist.forEach((s, i) => put(16 + 4 * i, s));
+  return out;
+}
+
+/** do_ip_getsockopt(); `req` is the value-result input of IP_MSFILTER. */
+export function ipGetsockopt(sk: InetSock, optname: number, req?: SockoptValue): SockoptValue {
   switch (optname) {
+    case IP_MSFILTER:
+      return getMsfilter(sk, req);
     case IP_TTL:
       return sk.ttl < 0 ? sk.ns.ipv4.sysctl.ip_default_ttl : sk.ttl;
     case IP_TOS:

@@ -7,7 +7,7 @@ import { Errno, KernelError } from '../net/errno.js';
 import type { Netns } from '../net/netns.js';
 import { decodeIgmp, type IgmpDecoded } from '../wire/igmp.js';
 import { decodeIgmpmsg, igmpmsgTypeName, type IgmpmsgDecoded } from '../wire/igmpmsg.js';
-import { formatIpv4, isMulticast, type Ipv4Addr } from '../wire/inet.js';
+import { formatIpv4, isLbcast, isMulticast, type Ipv4Addr } from '../wire/inet.js';
 import { WireError } from '../wire/errors.js';
 import { flow } from '../ipv4/fib-types.js';
 import type { InputSkb, IpInfo } from '../ipv4/ip_input.js';
@@ -15,6 +15,7 @@ import { buildDatagram, ipLocalOut } from '../ipv4/ip_output.js';
 import { ipRouteOutput } from '../ipv4/route.js';
 import { IPPROTO_IGMP, IPPROTO_RAW, SOCK_RAW } from './constants.js';
 import { InetSock } from './inet-sock.js';
+import { skbTruesize } from './sock-rcvbuf.js';
 
 /** One datagram read from a raw socket: the IP header and payload, as recvfrom() returns them. */
 export interface RawMessage {
@@ -28,6 +29,8 @@ export interface RawMessage {
   upcall?: IgmpmsgDecoded;
   /** The decoded IGMP message, for IGMP datagrams that decode. */
   igmp?: IgmpDecoded;
+  /** skb->truesize charged to the socket's receive buffer until the message is read. */
+  truesize?: number;
 }
 
 interface RaEntry {
@@ -57,6 +60,10 @@ export class RawSocket extends InetSock {
   /** ns_capable(CAP_NET_ADMIN): lab daemons run as root. */
   capNetAdmin = true;
   readonly queue: RawMessage[] = [];
+  /** inet_rcv_saddr, set by bind(): when non-zero, only datagrams to this address are received. */
+  rcvSaddr: Ipv4Addr = 0;
+  /** inet_saddr: the source address of what it sends; 0 (the route's) after a multicast/broadcast bind. */
+  saddr: Ipv4Addr = 0;
   /**
    * Called synchronously from inside the kernel path that queued the message (sock_queue_rcv_skb),
    * before that path has finished (e.g. before the unresolved entry of a NOCACHE exists). A daemon
@@ -74,27 +81,44 @@ export class RawSocket extends InetSock {
   }
 
   private push(m: RawMessage): void {
+    this.rmemAlloc += m.truesize ?? 0;
     this.queue.push(m);
     this.onMessage?.(m);
   }
 
+  /** sk_rmem_alloc: truesize of the queued messages; sk_drops: messages refused for a full buffer. */
+  rmemAlloc = 0;
+  drops = 0;
+
+  /** __sock_queue_rcv_skb(): refused (-ENOMEM) once rmem_alloc has reached sk_rcvbuf. */
+  private rcvbufFull(pkt: number | null): boolean {
+    if (this.rmemAlloc < this.rcvbuf) return false;
+    this.drops++;
+    this.ns.emit('sock_queue_rcv_skb', 'drop', { sock: `raw/${this.protocol}`, reason: 'receive buffer full', rmem_alloc: this.rmemAlloc, rcvbuf: this.rcvbuf, drops: this.drops, errno: 'ENOMEM' }, pkt);
+    return true;
+  }
+
   /** recvfrom(): the oldest queued datagram, or undefined (EAGAIN for a non-blocking socket). */
   recv(): RawMessage | undefined {
-    return this.queue.shift();
+    const m = this.queue.shift();
+    if (m) this.rmemAlloc -= m.truesize ?? 0;
+    return m;
   }
 
   /** sock_queue_rcv_skb() of an ipmr_cache_report() upcall. */
   queueUpcall(bytes: Uint8Array, pkt: number | null): boolean {
-    if (this.closed) return false;
+    if (this.closed || this.rcvbufFull(pkt)) return false;
     const upcall = decodeIgmpmsg(bytes);
+    // NOCACHE/WRONGVIF are built in alloc_skb(128); the WHOLEPKT kinds copy the datagram.
+    const truesize = skbTruesize(upcall.msg.msgtype <= 2 ? 128 : bytes.length);
     const ev = this.ns.emit('sock_queue_rcv_skb', 'deliver', { sock: `raw/${this.protocol}`, msgtype: igmpmsgTypeName(upcall.msg.msgtype), vif: upcall.vifIndex, len: bytes.length }, pkt);
-    this.ns.sim.trace.within(ev, () => this.push({ kind: 'upcall', bytes, pkt, ifindex: 0, upcall }));
+    this.ns.sim.trace.within(ev, () => this.push({ kind: 'upcall', bytes, pkt, ifindex: 0, upcall, truesize }));
     return true;
   }
 
   /** raw_rcv(): a copy of the datagram. */
   rawRcv(skb: InputSkb, info: IpInfo): void {
-    if (this.closed) return;
+    if (this.closed || this.rcvbufFull(skb.pkt)) return;
     const bytes = skb.bytes.slice(0, info.totalLength);
     let igmp: IgmpDecoded | undefined;
     if (info.protocol === IPPROTO_IGMP) {
@@ -105,7 +129,22 @@ export class RawSocket extends InetSock {
       }
     }
     const ev = this.ns.emit('raw_rcv', 'deliver', { sock: `raw/${this.protocol}`, src: formatIpv4(info.src), dst: formatIpv4(info.dst), dev: skb.dev.name, len: bytes.length }, skb.pkt);
-    this.ns.sim.trace.within(ev, () => this.push({ kind: 'packet', bytes, pkt: skb.pkt, ifindex: skb.dev.ifindex, igmp }));
+    // The received skb's truesize depends on the driver; approximated as a fresh skb for the frame.
+    const truesize = skbTruesize(bytes.length + 14);
+    this.ns.sim.trace.within(ev, () => this.push({ kind: 'packet', bytes, pkt: skb.pkt, ifindex: skb.dev.ifindex, igmp, truesize }));
+  }
+
+  /**
+   * raw_bind(): a local, multicast or broadcast address, or 0.0.0.0 (else EADDRNOTAVAIL unless
+   * ip_nonlocal_bind). There is no port. From then on raw_v4_match() skips datagrams to other addresses:
+   * a raw socket bound to a unicast address no longer sees multicast, e.g. PIM hellos to 224.0.0.13.
+   */
+  bind(addr: Ipv4Addr): void {
+    if (this.closed) throw new KernelError(Errno.EBADF);
+    const special = addr === 0 || isMulticast(addr) || isLbcast(addr);
+    if (!special && !this.ns.ipv4.isLocalAddress(addr) && !this.ns.ipv4.sysctl.ip_nonlocal_bind) throw new KernelError(Errno.EADDRNOTAVAIL);
+    this.rcvSaddr = addr;
+    this.saddr = special ? 0 : addr;
   }
 
   /** sendto() without IP_HDRINCL: the kernel builds the header (multicast TTL and interface apply). */
@@ -113,9 +152,10 @@ export class RawSocket extends InetSock {
     if (this.closed) throw new KernelError(Errno.EBADF);
     if (this.protocol === IPPROTO_RAW) throw new KernelError(Errno.EINVAL);
     const oif = isMulticast(dst) ? this.mcIndex || this.bindDev : this.bindDev;
-    const rt = ipRouteOutput(this.ns.ipv4, flow({ daddr: dst, saddr: opts.src ?? 0, oif, tos: this.tos, proto: this.protocol, mark: this.mark }));
+    const saddr = opts.src ?? this.saddr;
+    const rt = ipRouteOutput(this.ns.ipv4, flow({ daddr: dst, saddr, oif, tos: this.tos, proto: this.protocol, mark: this.mark }));
     // IP_PMTUDISC_WANT (ip_no_pmtu_disc = 0): DF on every datagram, multicast included (observed).
-    const bytes = buildDatagram(this.ns.ipv4, { src: opts.src ?? rt.src, dst, protocol: this.protocol, ttl: this.ttlFor(dst), tos: this.tos, df: true, ignoreDf: true }, payload);
+    const bytes = buildDatagram(this.ns.ipv4, { src: saddr || rt.src, dst, protocol: this.protocol, ttl: this.ttlFor(dst), tos: this.tos, df: true, ignoreDf: true }, payload);
     const ev = this.ns.emit('raw_sendmsg', 'call', { proto: this.protocol, dst: formatIpv4(dst), dev: rt.dev.name, len: payload.length });
     return this.ns.sim.trace.within(ev, () => ipLocalOut(this.ns.ipv4, bytes, rt, { mcLoop: this.mcLoop }));
   }
@@ -172,6 +212,7 @@ function rawLocalDeliver(ns: Netns, table: readonly RawSocket[], skb: InputSkb, 
   for (const sk of [...table]) {
     if (sk.protocol !== info.protocol) continue;
     if (sk.bindDev && sk.bindDev !== skb.dev.ifindex) continue;
+    if (sk.rcvSaddr && sk.rcvSaddr !== info.dst) continue;
     if (isMulticast(info.dst) && !sk.mcSfAllow(info.dst, info.src, skb.dev.ifindex)) continue;
     sk.rawRcv(skb, info);
     taken = true;

@@ -44,8 +44,8 @@ export function socket(ns: Netns, family: number, type: number, protocol: number
       // TCP is not modelled (Linux creates the socket).
       throw new KernelError(Errno.EPROTONOSUPPORT);
     default:
-      // ESOCKTNOSUPPORT in Linux (observed for SOCK_RDM); the errno table has no entry for it yet.
-      throw new KernelError(Errno.EPROTONOSUPPORT);
+      // inet_create() finds no protosw for the type (SOCK_RDM, SOCK_SEQPACKET, SOCK_PACKET, ...).
+      throw new KernelError(Errno.ESOCKTNOSUPPORT);
   }
   ns.emit('inet_create', 'call', { type, protocol });
   return sk;
@@ -54,7 +54,7 @@ export function socket(ns: Netns, family: number, type: number, protocol: number
 /** ioctl(fd, SIOCGETVIFCNT | SIOCGETSGCNT, &req): fills `arg` in place (raw_ioctl → ipmr_ioctl). */
 export function ioctl(sk: Socket, request: number, arg: SiocVifReq | SiocSgReq): void {
   if (sk.closed) throw new KernelError(Errno.EBADF);
-  // udp_ioctl has no such request: ENOTTY in Linux (observed), EINVAL here until errno.ts has ENOTTY.
-  if (!(sk instanceof RawSocket)) throw new KernelError(Errno.EINVAL);
+  // udp_ioctl has no such request: ENOIOCTLCMD, which sock_ioctl turns into ENOTTY (observed).
+  if (!(sk instanceof RawSocket)) throw new KernelError(Errno.ENOTTY);
   ipmrIoctl(sk, request, arg);
 }

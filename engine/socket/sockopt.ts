@@ -4,7 +4,8 @@
 // kernel's length checks exactly as a C caller would trigger them.
 
 import { Errno, KernelError } from '../net/errno.js';
-import { IPPROTO_IP, IP_ROUTER_ALERT, MRT_BASE, MRT_MAX, SOL_SOCKET, SO_BINDTODEVICE, SO_BROADCAST, SO_MARK, SO_REUSEADDR } from './constants.js';
+import { IPPROTO_IP, IP_ROUTER_ALERT, MRT_BASE, MRT_MAX, SOL_SOCKET, SO_BINDTODEVICE, SO_BROADCAST, SO_MARK, SO_RCVBUF, SO_RCVBUFFORCE, SO_REUSEADDR } from './constants.js';
+import { rcvbufFor } from './sock-rcvbuf.js';
 import type { InetSock } from './inet-sock.js';
 import { ipGetsockopt, ipSetsockopt, type SockoptValue } from './ip_sockglue.js';
 import { ipRaControl } from './raw.js';
@@ -25,6 +26,8 @@ export function registerMrouteSockopt(handler: MrouteSockopt): void {
 
 export function setsockopt(sk: InetSock, level: number, optname: number, value: SockoptValue, optlen?: number): void {
   if (sk.closed) throw new KernelError(Errno.EBADF);
+  // The system call's entry (do_sock_setsockopt in 6.x): which level and option the caller asked for.
+  sk.ns.emit('__sys_setsockopt', 'call', { level, optname, optlen: optlen ?? null });
   if (level === SOL_SOCKET) return sockSetsockopt(sk, optname, value);
   if (level !== IPPROTO_IP) throw new KernelError(Errno.ENOPROTOOPT);
   if (optname >= MRT_BASE && optname <= MRT_MAX) {
@@ -39,7 +42,8 @@ export function setsockopt(sk: InetSock, level: number, optname: number, value: 
   ipSetsockopt(sk, optname, value, optlen);
 }
 
-export function getsockopt(sk: InetSock, level: number, optname: number): SockoptValue {
+/** getsockopt(); `req` is the caller's buffer for value-result options (IP_MSFILTER). */
+export function getsockopt(sk: InetSock, level: number, optname: number, req?: SockoptValue): SockoptValue {
   if (sk.closed) throw new KernelError(Errno.EBADF);
   if (level === SOL_SOCKET) return sockGetsockopt(sk, optname);
   if (level !== IPPROTO_IP) throw new KernelError(Errno.ENOPROTOOPT);
@@ -47,11 +51,16 @@ export function getsockopt(sk: InetSock, level: number, optname: number): Sockop
     if (!mroute) throw new KernelError(Errno.ENOPROTOOPT);
     return mroute.get(sk, optname);
   }
-  return ipGetsockopt(sk, optname);
+  return ipGetsockopt(sk, optname, req);
 }
 
 function intOf(value: SockoptValue): number {
   if (typeof value === 'number') return value;
+  // C bytes: sock_setsockopt() reads an int (optlen < 4 is EINVAL), host order (little-endian).
+  if (value instanceof Uint8Array) {
+    if (value.length < 4) throw new KernelError(Errno.EINVAL);
+    return (value[0]! | (value[1]! << 8) | (value[2]! << 16) | (value[3]! << 24)) | 0;
+  }
   if (typeof value === 'boolean') return value ? 1 : 0;
   throw new KernelError(Errno.EINVAL);
 }
@@ -66,6 +75,10 @@ function sockSetsockopt(sk: InetSock, optname: number, value: SockoptValue): voi
       return;
     case SO_MARK:
       sk.mark = intOf(value) >>> 0;
+      return;
+    case SO_RCVBUF:
+    case SO_RCVBUFFORCE:
+      sk.rcvbuf = rcvbufFor(intOf(value), optname === SO_RCVBUFFORCE);
       return;
     case SO_BINDTODEVICE: {
       if (typeof value !== 'string') throw new KernelError(Errno.EINVAL);
@@ -91,6 +104,8 @@ function sockGetsockopt(sk: InetSock, optname: number): SockoptValue {
       return sk.broadcast ? 1 : 0;
     case SO_MARK:
       return sk.mark;
+    case SO_RCVBUF:
+      return sk.rcvbuf;
     case SO_BINDTODEVICE:
       return sk.bindDev ? (sk.ns.devByIndex(sk.bindDev)?.name ?? '') : '';
     default:

@@ -5,7 +5,8 @@
 // dotted-quad strings ("10.0.0.1") instead of struct in_addr.
 //
 // Time is simulated: timers and now() follow the simulation's clock, Date.now() too; Math.random() is a
-// seeded stream (the same lab and seed give the same numbers). There is no file system, network or process.
+// seeded stream (the same lab and seed give the same numbers). There is no network or process, and no file
+// system beyond the read-only files the lab supplies to the node (readFile).
 
 /** An IPv4 address, dotted quad: "239.1.1.1". "0.0.0.0" is INADDR_ANY (and the (*,G) wildcard in an mfcctl). */
 type in_addr = string;
@@ -56,6 +57,14 @@ interface ip_mreqn {
   /** Local address of the interface (or give imr_ifindex). */
   imr_address?: in_addr;
   imr_ifindex?: number;
+}
+
+/** struct ip_mreq_source: IP_ADD_SOURCE_MEMBERSHIP / IP_DROP_SOURCE_MEMBERSHIP / IP_BLOCK_SOURCE / IP_UNBLOCK_SOURCE. */
+interface ip_mreq_source {
+  imr_multiaddr: in_addr;
+  /** Local address of the interface ("0.0.0.0": the kernel picks one by routing the group). */
+  imr_interface?: in_addr;
+  imr_sourceaddr: in_addr;
 }
 
 /** What a raw IGMP socket reads when the kernel asks the daemon something (struct igmpmsg, im_mbz = 0). */
@@ -149,7 +158,7 @@ interface UdpMessage {
 }
 
 /** Socket option values by option. */
-type SockoptValue = number | boolean | string | vifctl | mfcctl | ip_mreqn;
+type SockoptValue = number | boolean | string | vifctl | mfcctl | ip_mreqn | ip_mreq_source;
 
 interface Socket<M> {
   /** File descriptor (3, 4, ...), as in the trace's sys_enter_* events. */
@@ -160,6 +169,7 @@ interface Socket<M> {
   setsockopt(level: typeof IPPROTO_IP, optname: typeof MRT_ADD_MFC | typeof MRT_DEL_MFC | typeof MRT_ADD_MFC_PROXY | typeof MRT_DEL_MFC_PROXY, value: mfcctl): void;
   setsockopt(level: typeof IPPROTO_IP, optname: typeof IP_ADD_MEMBERSHIP | typeof IP_DROP_MEMBERSHIP, value: ip_mreqn): void;
   setsockopt(level: typeof IPPROTO_IP, optname: typeof IP_MULTICAST_IF, value: ip_mreqn | in_addr): void;
+  setsockopt(level: typeof IPPROTO_IP, optname: typeof IP_ADD_SOURCE_MEMBERSHIP | typeof IP_DROP_SOURCE_MEMBERSHIP | typeof IP_BLOCK_SOURCE | typeof IP_UNBLOCK_SOURCE, value: ip_mreq_source): void;
   setsockopt(level: typeof SOL_SOCKET, optname: typeof SO_BINDTODEVICE, value: string): void;
   /** Integer options (MRT_INIT, MRT_DONE, MRT_PIM, MRT_ASSERT, MRT_TABLE, MRT_FLUSH, IP_TTL, IP_MULTICAST_TTL, ...). Default value 1. */
   setsockopt(level: number, optname: number, value?: number | boolean): void;
@@ -167,7 +177,7 @@ interface Socket<M> {
   /** ioctl(2) on a raw socket: SIOCGETVIFCNT / SIOCGETSGCNT counters of the socket's multicast routing table. */
   ioctl(request: typeof SIOCGETVIFCNT, arg: sioc_vif_req): Required<sioc_vif_req>;
   ioctl(request: typeof SIOCGETSGCNT, arg: sioc_sg_req): Required<sioc_sg_req>;
-  /** bind(2) (datagram sockets). */
+  /** bind(2). A raw socket takes an address only (no port) and then receives only datagrams sent to it. */
   bind(address: in_addr, port?: number): void;
   /** sendto(2); returns the number of bytes sent. A string is sent as Latin-1 bytes. A raw socket ignores the port. */
   sendto(data: Uint8Array | string, address: in_addr, port?: number): number;
@@ -238,6 +248,18 @@ declare const console: { log: typeof log; error: typeof log; warn: typeof log; i
 /** Simulated time since the run started, in milliseconds. */
 declare function now(): number;
 
+/**
+ * The command line, as C's argv: argv[0] is the script's file name, then the arguments the lab (or the
+ * "start daemon" dialog) gave, e.g. ["smcroute.ts", "-f", "/etc/smcroute.conf"].
+ */
+declare const argv: string[];
+
+/**
+ * Reads one of the node's lab-supplied files (e.g. "/etc/smcroute.conf") by absolute path. There is no other
+ * file system: a path the lab did not supply throws OSError ENOENT (errno 2, syscall 'open').
+ */
+declare function readFile(path: string): string;
+
 /** Timers in simulated time (at least 1 ms). The id is a number. */
 declare function setTimeout<A extends unknown[]>(fn: (...args: A) => void, ms?: number, ...args: A): number;
 declare function setInterval<A extends unknown[]>(fn: (...args: A) => void, ms?: number, ...args: A): number;
@@ -271,6 +293,7 @@ declare const SOL_IP: 0;
 declare const SO_REUSEADDR: 2;
 declare const SO_BROADCAST: 6;
 declare const SO_RCVBUF: 8;
+declare const SO_RCVBUFFORCE: 33;
 declare const SO_BINDTODEVICE: 25;
 declare const SO_MARK: 36;
 

@@ -18,6 +18,28 @@ import {
   type WorkbenchApi,
 } from './api.js';
 import { completeLine } from './console-completion.js';
+import { DaemonControl } from './daemon-control.js';
+import { readCounters } from './node-counters.js';
+import type { CounterView, DaemonView, StartDaemonRequest, StopDaemonRequest } from './api.js';
+import type { EventDetailView, GetEventRequest, GetSeriesRequest, GetTraceRequest, LocateEventRequest, SeriesView, TracePage } from './api.js';
+import { TraceQuery } from './trace-query.js';
+import { LabGuide, GuideNotFound } from './guide.js';
+import { daemonActionRunner } from './guide-daemons.js';
+import type { CheckStepResponse, GetJourneyRequest, GuideStepRequest, GuideView, JourneyView, RunStepActionsResponse } from './guide-api.js';
+import { Autosaver } from './workspace/autosave.js';
+import { labFileTexts, listLabFiles, openLabFile, resolveLabPath, saveLabFile } from './workspace/lab-files.js';
+import { addRecent, readRecent } from './workspace/recent.js';
+import { applyTopologySpec } from './workspace/topology-edit.js';
+import type { DeviceEventRequest, DeviceEventResponse, LabExport, LabFileRequest, LabFilesView, TopologySpec } from './workspace/topology-api.js';
+
+export interface AppServiceOptions {
+  /** Where the workspace is autosaved and the recent labs are kept; none: nothing is written. */
+  dataDir?: string;
+  /** The labs/ directory (listLabs, relative paths of openLab/saveLab). */
+  labsDir?: string;
+  /** The lab file `spec` came from. */
+  file?: string | null;
+}
 
 /** The part of `ip -j addr show` this service reads. */
 interface IpAddrJson {
@@ -28,12 +50,25 @@ interface IpAddrJson {
 
 export class AppService implements WorkbenchApi {
   private current: LabSession;
-  private readonly layout: Record<string, { x: number; y: number }>;
+  private readonly daemons: DaemonControl;
+  private layout: Record<string, { x: number; y: number }>;
+  private readonly autosave: Autosaver | null;
+  private file: string | null;
 
-  constructor(private readonly spec: LabSpec) {
+  constructor(
+    private spec: LabSpec,
+    private readonly opts: AppServiceOptions = {},
+  ) {
+    this.autosave = opts.dataDir ? new Autosaver(opts.dataDir) : null;
+    this.file = opts.file ?? spec.file ?? null;
     this.current = new LabSession(spec);
+    this.daemons = new DaemonControl(this.current);
     this.layout = structuredClone(spec.layout ?? {});
+    this.ready = this.daemons.startDeclared();
   }
+
+  /** The lab's own daemons starting (after the start commands, as `workbench run` does); requests wait for it. */
+  private ready: Promise<void>;
 
   /** The running lab (its trace, for host-side consumers such as the trace store). */
   get session(): LabSession {
@@ -43,6 +78,7 @@ export class AppService implements WorkbenchApi {
   /** Validates (method, arg) and calls the method: the single entry point of the transports. */
   async invoke(method: unknown, arg: unknown): Promise<unknown> {
     const req = parseRequest(method, arg);
+    await this.ready;
     const m: ApiMethod = req.method;
     switch (m) {
       case 'getLab':
@@ -55,6 +91,46 @@ export class AppService implements WorkbenchApi {
         return this.complete(req.arg as CompleteRequest);
       case 'moveNode':
         return this.moveNode(req.arg as MoveNodeRequest);
+      case 'listDaemons':
+        return this.listDaemons();
+      case 'startDaemon':
+        return this.startDaemon(req.arg as StartDaemonRequest);
+      case 'stopDaemon':
+        return this.stopDaemon(req.arg as StopDaemonRequest);
+      case 'saveDaemon':
+        return this.saveDaemon(req.arg as StartDaemonRequest);
+      case 'getTrace':
+        return this.getTrace(req.arg as GetTraceRequest);
+      case 'locateEvent':
+        return this.locateEvent(req.arg as LocateEventRequest);
+      case 'getEvent':
+        return this.getEvent(req.arg as GetEventRequest);
+      case 'getSeries':
+        return this.getSeries(req.arg as GetSeriesRequest);
+      case 'getCounters':
+        return this.getCounters();
+      case 'applyTopology':
+        return this.applyTopology(req.arg as TopologySpec);
+      case 'deviceEvent':
+        return this.deviceEvent(req.arg as DeviceEventRequest);
+      case 'listLabs':
+        return this.listLabs();
+      case 'openLab':
+        return this.openLab(req.arg as LabFileRequest);
+      case 'saveLab':
+        return this.saveLab(req.arg as LabFileRequest);
+      case 'exportLab':
+        return this.exportLab();
+      case 'pickLabFile':
+        return this.pickLabFile();
+      case 'getGuide':
+        return this.getGuide();
+      case 'runStepActions':
+        return this.runStepActions(req.arg as GuideStepRequest);
+      case 'checkStep':
+        return this.checkStep(req.arg as GuideStepRequest);
+      case 'getJourney':
+        return this.getJourney(req.arg as GetJourneyRequest);
     }
   }
 
@@ -64,7 +140,7 @@ export class AppService implements WorkbenchApi {
       name: this.spec.name,
       title: this.spec.title,
       description: this.spec.description,
-      nodes: this.spec.nodes.map((n) => ({ name: n.name, role: n.role, ifaces: this.ifaces(n.name) })),
+      nodes: this.spec.nodes.map((n) => ({ name: n.name, role: n.role, ifaces: this.ifaces(n.name), startup: [...n.startup] })),
       links: this.spec.links.map((l) => ({ endpoints: [{ ...l.endpoints[0] }, { ...l.endpoints[1] }] })),
       segments: this.spec.segments.map((g) => ({ name: g.name, members: g.members.map((m) => ({ ...m })) })),
       layout: structuredClone(this.layout),
@@ -88,12 +164,186 @@ export class AppService implements WorkbenchApi {
     const known = this.spec.nodes.some((n) => n.name === req.node) || this.spec.segments.some((g) => g.name === req.node);
     if (!known) throw new ApiError('ENOENT', `no node or segment "${req.node}"`);
     this.layout[req.node] = { x: req.x, y: req.y };
+    this.changed();
     return null;
+  }
+
+  async applyTopology(topo: TopologySpec): Promise<LabView> {
+    this.spec = applyTopologySpec(this.spec, topo);
+    this.layout = structuredClone(this.spec.layout ?? {});
+    this.changed();
+    return this.reset();
+  }
+
+  async deviceEvent(req: DeviceEventRequest): Promise<DeviceEventResponse> {
+    this.requireNode(req.node);
+    if (!this.ifaces(req.node).some((i) => i.name === req.iface)) throw new ApiError('ENOENT', `${req.node} has no device "${req.iface}"`);
+    // The same commands as the lab actions link-down/up/delete: the engine sees what `ip link` does.
+    const line = req.op === 'delete' ? `ip link del dev ${req.iface}` : `ip link set dev ${req.iface} ${req.op}`;
+    const r = this.session.runCommand(req.node, line);
+    return { rc: r.rc, stderr: r.stderr, now: this.session.now };
+  }
+
+  async listLabs(): Promise<LabFilesView> {
+    return {
+      labs: this.opts.labsDir ? listLabFiles(this.opts.labsDir) : [],
+      recent: this.opts.dataDir ? readRecent(this.opts.dataDir) : [],
+      current: this.file,
+    };
+  }
+
+  async openLab(req: LabFileRequest): Promise<LabView> {
+    const path = resolveLabPath(req.file, this.opts.labsDir ?? process.cwd());
+    this.spec = openLabFile(path);
+    this.layout = structuredClone(this.spec.layout ?? {});
+    this.file = path;
+    if (this.opts.dataDir) addRecent(this.opts.dataDir, path);
+    this.changed();
+    return this.reset();
+  }
+
+  async saveLab(req: LabFileRequest): Promise<LabFilesView> {
+    const path = resolveLabPath(req.file, this.opts.labsDir ?? process.cwd());
+    saveLabFile(path, this.currentSpec());
+    this.file = path;
+    if (this.opts.dataDir) addRecent(this.opts.dataDir, path);
+    this.changed();
+    return this.listLabs();
+  }
+
+  async exportLab(): Promise<LabExport> {
+    return labFileTexts(this.currentSpec());
+  }
+
+  /** Native dialogs belong to the desktop shell (electron.ts answers this channel itself); here there are none. */
+  async pickLabFile(): Promise<string | null> {
+    throw new ApiError('EINVAL', 'file dialogs exist only in the desktop app: type the lab file path instead');
+  }
+
+  /** Writes a pending autosave now (clean shutdown). */
+  flushAutosave(): void {
+    this.autosave?.flush();
+  }
+
+  private currentSpec(): LabSpec {
+    return { ...this.spec, layout: structuredClone(this.layout) };
+  }
+
+  private changed(): void {
+    this.autosave?.schedule({ spec: this.currentSpec(), file: this.file });
   }
 
   async reset(): Promise<LabView> {
     this.current = new LabSession(this.spec);
+    this.daemons.attach(this.current);
+    this.ready = this.daemons.startDeclared();
+    await this.ready;
     return this.getLab();
+  }
+
+  /** An edited daemon script becomes the node's `daemon:` in the spec: autosaved, kept across rebuilds. */
+  private keepScript(node: string, file: string, source: string): void {
+    this.spec = {
+      ...this.spec,
+      nodes: this.spec.nodes.map((n) => (n.name === node ? { ...n, daemon: { ...(n.daemon ?? { args: [] }), script: { file, source } } } : n)),
+    };
+    this.changed();
+  }
+
+  async listDaemons(): Promise<DaemonView[]> {
+    return this.daemons.list();
+  }
+
+  async startDaemon(req: StartDaemonRequest): Promise<DaemonView> {
+    this.requireNode(req.node);
+    this.keepScript(req.node, req.file, req.source);
+    return this.daemons.start(req.node, req.file, req.source);
+  }
+
+  async stopDaemon(req: StopDaemonRequest): Promise<DaemonView> {
+    this.requireNode(req.node);
+    const v = this.daemons.stop(req.node);
+    if (!v) throw new ApiError('ENOENT', `node "${req.node}" has no daemon`);
+    return v;
+  }
+
+  async saveDaemon(req: StartDaemonRequest): Promise<null> {
+    this.requireNode(req.node);
+    this.keepScript(req.node, req.file, req.source);
+    this.daemons.setScript(req.node, req.file, req.source);
+    return null;
+  }
+
+  async getTrace(req: GetTraceRequest): Promise<TracePage> {
+    return this.traceQuery().page(req.offset, req.limit, req.filter);
+  }
+
+  async locateEvent(req: LocateEventRequest): Promise<number> {
+    return this.traceQuery().locate(req.filter ?? {}, req);
+  }
+
+  async getEvent(req: GetEventRequest): Promise<EventDetailView | null> {
+    return this.traceQuery().detail(req.seq);
+  }
+
+  async getSeries(req: GetSeriesRequest): Promise<SeriesView> {
+    return this.traceQuery().series(req.filter ?? {}, req.buckets, this.session.now);
+  }
+
+  /** One query index per session: a reset starts a new trace. */
+  private traceQuery(): TraceQuery {
+    if (this.traceQueryFor !== this.session) {
+      this.traceQueryFor = this.session;
+      this.traceQueryCache = new TraceQuery(this.session.trace);
+    }
+    return this.traceQueryCache!;
+  }
+
+  private traceQueryFor: LabSession | null = null;
+  private traceQueryCache: TraceQuery | null = null;
+
+  async getGuide(): Promise<GuideView> {
+    return this.guide().view();
+  }
+
+  async runStepActions(req: GuideStepRequest): Promise<RunStepActionsResponse> {
+    return this.guideCall(() => this.guide().runActions(req.step));
+  }
+
+  async checkStep(req: GuideStepRequest): Promise<CheckStepResponse> {
+    return this.guideCall(() => this.guide().check(req.step));
+  }
+
+  async getJourney(req: GetJourneyRequest): Promise<JourneyView> {
+    const j = this.traceQuery().journey(req.pkt);
+    if (!j) throw new ApiError('ENOENT', `the trace has no packet ${req.pkt}`);
+    return j;
+  }
+
+  private async guideCall<T>(f: () => Promise<T>): Promise<T> {
+    try {
+      return await f();
+    } catch (e) {
+      if (e instanceof GuideNotFound) throw new ApiError('ENOENT', e.message);
+      throw e;
+    }
+  }
+
+  /** One guide per session, like the trace index: a reset starts the steps over. */
+  private guide(): LabGuide {
+    if (this.guideFor !== this.session) {
+      void this.guideCache?.close();
+      this.guideFor = this.session;
+      this.guideCache = new LabGuide(this.session, daemonActionRunner(this.session, this.daemons));
+    }
+    return this.guideCache!;
+  }
+
+  private guideFor: LabSession | null = null;
+  private guideCache: LabGuide | null = null;
+
+  async getCounters(): Promise<CounterView[]> {
+    return [...this.session.net.nodes.keys()].map((node) => readCounters(node, (line) => this.session.runCommand(node, line)));
   }
 
   private requireNode(node: string): void {

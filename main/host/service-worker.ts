@@ -5,10 +5,15 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { ApiError, type RpcRequest, type RpcResponse } from './api.js';
 import { AppService } from './app-service.js';
 import type { LabSpec } from './lab/spec.js';
+import { join } from 'node:path';
+import { packageRoot } from './web/package-root.js';
 
 const port = parentPort;
 if (!port) throw new Error('service-worker.js must run in a worker thread');
-const service = new AppService((workerData as { spec: LabSpec }).spec);
+const spec = (workerData as { spec: LabSpec }).spec;
+// Set by the app's main process (serve.ts, electron.ts) before it starts this worker.
+const dataDir = process.env.WORKBENCH_DATA_DIR || undefined;
+const service = new AppService(spec, { dataDir, labsDir: join(packageRoot(), 'labs'), file: spec.file ?? null });
 
 port.on('message', (msg: RpcRequest) => {
   void service.invoke(msg.method, msg.arg).then(

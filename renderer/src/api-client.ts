@@ -2,6 +2,22 @@
 // (token from the page URL, same origin).
 
 import type { ApiMethod, CompleteResponse, LabView, RpcResponse, RunCommandResponse, WorkbenchApi } from '../../main/host/api.js';
+import type { CounterView, DaemonView, EventDetailView, SeriesView, TracePage } from '../../main/host/api.js';
+import type { DeviceEventResponse, LabExport, LabFilesView } from '../../main/host/workspace/topology-api.js';
+import type { CheckStepResponse, GuideView, JourneyView, RunStepActionsResponse } from '../../main/host/guide-api.js';
+
+/** The topology editor's methods (workspace/topology-api.ts) over the same call. */
+function editorCalls(call: (method: ApiMethod, arg: unknown) => Promise<unknown>): Pick<WorkbenchApi, 'applyTopology' | 'deviceEvent' | 'listLabs' | 'openLab' | 'saveLab' | 'exportLab' | 'pickLabFile'> {
+  return {
+    applyTopology: (req) => call('applyTopology', req) as Promise<LabView>,
+    deviceEvent: (req) => call('deviceEvent', req) as Promise<DeviceEventResponse>,
+    listLabs: () => call('listLabs', undefined) as Promise<LabFilesView>,
+    openLab: (req) => call('openLab', req) as Promise<LabView>,
+    saveLab: (req) => call('saveLab', req) as Promise<LabFilesView>,
+    exportLab: () => call('exportLab', undefined) as Promise<LabExport>,
+    pickLabFile: (req) => call('pickLabFile', req) as Promise<string | null>,
+  };
+}
 
 export class ApiCallError extends Error {
   constructor(
@@ -47,5 +63,19 @@ export async function connectApi(): Promise<WorkbenchApi> {
     complete: (req) => call('complete', req) as Promise<CompleteResponse>,
     moveNode: (req) => call('moveNode', req) as Promise<null>,
     reset: () => call('reset', undefined) as Promise<LabView>,
+    listDaemons: () => call('listDaemons', undefined) as Promise<DaemonView[]>,
+    startDaemon: (req) => call('startDaemon', req) as Promise<DaemonView>,
+    stopDaemon: (req) => call('stopDaemon', req) as Promise<DaemonView>,
+    saveDaemon: (req) => call('saveDaemon', req) as Promise<null>,
+    getCounters: () => call('getCounters', undefined) as Promise<CounterView[]>,
+    getTrace: (req) => call('getTrace', req) as Promise<TracePage>,
+    locateEvent: (req) => call('locateEvent', req) as Promise<number>,
+    getEvent: (req) => call('getEvent', req) as Promise<EventDetailView | null>,
+    getSeries: (req) => call('getSeries', req) as Promise<SeriesView>,
+    ...editorCalls(call),
+    getGuide: () => call('getGuide', undefined) as Promise<GuideView>,
+    runStepActions: (req) => call('runStepActions', req) as Promise<RunStepActionsResponse>,
+    checkStep: (req) => call('checkStep', req) as Promise<CheckStepResponse>,
+    getJourney: (req) => call('getJourney', req) as Promise<JourneyView>,
   };
 }

@@ -9,6 +9,18 @@ const SHORTCUTS: [string, string][] = [
   ['Ctrl+L, clear', 'clear the console'],
   ['Click a node', "open the node's console"],
   ['Drag a node', 'move it (the position is kept)'],
+  ['Alt+1 / 2 / 3 / 4', 'consoles / daemon scripts / trace / lab guide'],
+  ['↑ ↓ (or k j), PgUp PgDn, Home End', 'step back and forward through the trace (in the trace list)'],
+  ['Ctrl+Enter', 'run the daemon script on its node (in the editor)'],
+  ['Ctrl+Shift+X', 'stop the daemon (in the editor)'],
+  ['Ctrl+Space', 'IntelliSense: the daemon API (in the editor)'],
+  ['H / R / L', 'add a host / router / LAN segment to the topology'],
+  ['D', 'draw links: drag from a node to another (D again: move nodes)'],
+  ['Del', 'delete the selected node, LAN or link'],
+  ['Ctrl+Z / Ctrl+Shift+Z', 'undo / redo a topology edit'],
+  ['A', 'arrange the topology automatically'],
+  ['Ctrl+O', 'lab files: open, save, recent, download'],
+  ['Right-click', 'link down/up, device delete (on the running lab)'],
   ['?', 'this help'],
   ['Esc', 'close this help'],
 ];
@@ -32,6 +44,7 @@ export function installHelp(button: HTMLButtonElement): void {
   });
   document.addEventListener('keydown', (e) => {
     if (e.key === 'Escape' && !overlay.hidden) show(false);
-    else if (e.key === '?' && !(e.target instanceof HTMLInputElement)) show(true);
+    // Not while typing: '?' belongs to the console line or the editor (Monaco types into a textarea).
+    else if (e.key === '?' && !(e.target instanceof HTMLInputElement) && !(e.target instanceof HTMLTextAreaElement)) show(true);
   });
 }

@@ -6,6 +6,8 @@ import { ConsolePane } from './console-pane.js';
 import { renderHeader } from './lab-header.js';
 import { applyTheme, initialTheme, type Theme } from './theme.js';
 import { TopologyView } from './topology.js';
+import { installSideTabs, type SideTabs } from './side-tabs.js';
+import { TopologyEditor } from './editor/editor.js';
 
 async function start(): Promise<void> {
   let theme: Theme = initialTheme();
@@ -15,11 +17,13 @@ async function start(): Promise<void> {
   const lab = await api.getLab();
   document.title = `${lab.title} — Routing Lab Workbench`;
   let topology: TopologyView | null = null;
+  let side: SideTabs | null = null;
   const header = renderHeader(document.getElementById('lab-header')!, lab, {
     toggleTheme: () => {
       theme = theme === 'dark' ? 'light' : 'dark';
       applyTheme(theme);
       topology?.restyle();
+      side?.restyle();
     },
     fit: () => topology?.fit(),
     // The consoles and the view start over with the lab; a reload is the simplest faithful way.
@@ -30,14 +34,41 @@ async function start(): Promise<void> {
       (l) => {
         topology?.update(l);
         header.setTime(l.now);
+        side?.refresh();
       },
       (e: unknown) => (status.textContent = String(e)),
     );
   };
-  const consoles = new ConsolePane(document.getElementById('console-pane')!, lab, api, refresh);
+  side = installSideTabs(lab, api, refresh, (e: unknown) => (status.textContent = e instanceof Error ? e.message : String(e)));
+  let consoles = new ConsolePane(document.getElementById('console-pane')!, lab, api, refresh);
   topology = new TopologyView(document.getElementById('topology')!, lab, {
-    openConsole: (n) => consoles.open(n),
+    // A click on a node opens its console, bringing the consoles forward from whichever pane showed.
+    openConsole: (n) => {
+      side?.show('consoles');
+      consoles.open(n);
+    },
     moved: (id, x, y) => void api.moveNode({ node: id, x, y }).catch((e: unknown) => (status.textContent = String(e))),
+  });
+  // The topology editor: edits rebuild the lab; the consoles start over when the set of nodes changes.
+  let nodeNames = lab.nodes.map((n) => n.name).join(' ');
+  new TopologyEditor(document.getElementById('topology-pane')!, lab, {
+    api,
+    view: topology,
+    status: (msg, error = false) => {
+      status.textContent = msg;
+      status.classList.toggle('error', error);
+    },
+    labChanged: (l) => {
+      header.setTime(l.now);
+      side?.refresh();
+      const names = l.nodes.map((n) => n.name).join(' ');
+      if (names === nodeNames) return;
+      nodeNames = names;
+      const root = document.getElementById('console-pane')!;
+      root.replaceChildren();
+      consoles = new ConsolePane(root, l, api, refresh);
+    },
+    reopened: () => location.reload(),
   });
   document.body.dataset.ready = 'true';
 }

@@ -1,6 +1,7 @@
 // The topology view: nodes by role (router/host, icon and shape), point-to-point links, LAN segments as bus
 // nodes, interface names and addresses at each link end, positions from the lab's layout; dragging a node
-// stores its new position through the API. (The editor — add/delete, drawing links — is a later issue.)
+// stores its new position through the API. The editor (editor/) adds, connects and deletes through `cy`
+// and calls `replace` with the rebuilt lab.
 
 import cytoscape from 'cytoscape';
 import type { Core, ElementDefinition, StylesheetJson } from 'cytoscape';
@@ -15,6 +16,12 @@ export interface TopologyEvents {
 
 const nodeId = (n: string): string => `n:${n}`;
 const segId = (s: string): string => `s:${s}`;
+
+/** A link end that is down (or deleted) in the running lab: the edge is drawn dashed. */
+function endDown(nodes: Map<string, NodeView>, node: string, iface: string): boolean {
+  const i = nodes.get(node)?.ifaces.find((x) => x.name === iface);
+  return !i || (i.state !== 'UP' && i.state !== 'UNKNOWN');
+}
 
 function endLabel(nodes: Map<string, NodeView>, node: string, iface: string): string {
   const addrs = nodes.get(node)?.ifaces.find((i) => i.name === iface)?.addrs ?? [];
@@ -40,6 +47,7 @@ export function labElements(lab: LabView): ElementDefinition[] {
       els.push({
         group: 'edges',
         data: { id: `m:${s.name}:${m.node}:${m.iface}`, source: nodeId(m.node), target: segId(s.name), sourceLabel: endLabel(nodes, m.node, m.iface), targetLabel: '' },
+        classes: endDown(nodes, m.node, m.iface) ? 'down' : '',
       });
     }
   }
@@ -48,9 +56,20 @@ export function labElements(lab: LabView): ElementDefinition[] {
     els.push({
       group: 'edges',
       data: { id: `l:${i}`, source: nodeId(a.node), target: nodeId(b.node), sourceLabel: endLabel(nodes, a.node, a.iface), targetLabel: endLabel(nodes, b.node, b.iface) },
+      classes: endDown(nodes, a.node, a.iface) || endDown(nodes, b.node, b.iface) ? 'down' : '',
     });
   });
   return els;
+}
+
+/**
+ * Gives an icon's SVG an intrinsic size: without one, cytoscape sizes an image that has not decoded yet
+ * (every icon after a theme switch) as a small square in the corner.
+ */
+function sized(uri: string, w: number, hgt: number): string {
+  const comma = uri.indexOf(',');
+  const svg = decodeURIComponent(uri.slice(comma + 1));
+  return uri.slice(0, comma + 1) + encodeURIComponent(svg.replace('<svg ', `<svg width="${w}" height="${hgt}" `));
 }
 
 function style(): StylesheetJson {
@@ -78,15 +97,15 @@ function style(): StylesheetJson {
         'background-height': '70%',
       },
     },
-    { selector: 'node.router', style: { shape: 'ellipse', width: 54, height: 54, 'background-image': routerIcon(accent), 'border-color': accent } },
-    { selector: 'node.host', style: { shape: 'round-rectangle', width: 54, height: 46, 'background-image': hostIcon(fg) } },
+    { selector: 'node.router', style: { shape: 'ellipse', width: 54, height: 54, 'background-image': sized(routerIcon(accent), 48, 48), 'border-color': accent } },
+    { selector: 'node.host', style: { shape: 'round-rectangle', width: 54, height: 46, 'background-image': sized(hostIcon(fg), 48, 48) } },
     {
       selector: 'node.segment',
       style: {
         shape: 'round-rectangle',
         width: 96,
         height: 22,
-        'background-image': segmentIcon(muted),
+        'background-image': sized(segmentIcon(muted), 48, 16),
         'font-size': 11,
         'font-weight': 'normal',
         color: muted,
@@ -95,6 +114,7 @@ function style(): StylesheetJson {
       },
     },
     { selector: 'node:selected', style: { 'border-width': 3, 'border-color': cssVar('--select') } },
+    { selector: 'node.has-issue', style: { 'border-width': 3, 'border-color': cssVar('--term-err'), 'border-style': 'dashed' } },
     {
       selector: 'edge',
       style: {
@@ -113,6 +133,11 @@ function style(): StylesheetJson {
         'text-background-padding': '2px',
       },
     },
+    { selector: 'edge.down', style: { 'line-style': 'dashed', 'line-color': cssVar('--term-err') } },
+    { selector: 'edge:selected', style: { width: 4, 'line-color': cssVar('--select') } },
+    { selector: 'edge.eh-ghost-edge, edge.eh-preview', style: { width: 3, 'line-color': accent, 'line-style': 'dashed', 'source-label': '', 'target-label': '' } },
+    { selector: 'node.eh-ghost', style: { width: 1, height: 1, opacity: 0, label: '' } },
+    { selector: 'node.eh-hover, node.eh-target', style: { 'border-width': 3, 'border-color': accent } },
   ];
 }
 
@@ -143,7 +168,33 @@ export class TopologyView {
       if (el.group !== 'edges') continue;
       const e = this.cy.getElementById(String(el.data.id));
       if (e.nonempty()) e.data({ sourceLabel: el.data.sourceLabel, targetLabel: el.data.targetLabel });
+      if (e.nonempty()) e.toggleClass('down', el.classes === 'down');
     }
+  }
+
+  /**
+   * The lab after an edit: nodes that stay are updated in place (re-adding them would make their icons
+   * decode again and draw half-sized meanwhile), new ones added, gone ones removed; edges are rebuilt
+   * (their ids are link indices). The selection is kept.
+   */
+  replace(lab: LabView): void {
+    const selected = this.cy.$(':selected').map((e) => e.id());
+    const els = labElements(lab);
+    const keep = new Set(els.map((e) => String(e.data.id)));
+    this.cy.batch(() => {
+      this.cy.edges().remove();
+      this.cy.nodes().filter((n) => !keep.has(n.id())).remove();
+      for (const el of els) {
+        const id = String(el.data.id);
+        const cur = this.cy.getElementById(id);
+        if (el.group === 'nodes' && cur.nonempty()) {
+          cur.data(el.data);
+          cur.classes(el.classes ?? '');
+          if (el.position && lab.layout[String(el.data.name)] && !cur.grabbed()) cur.position(el.position);
+        } else this.cy.add(el);
+      }
+      for (const id of selected) this.cy.getElementById(id).select();
+    });
   }
 
   restyle(): void {

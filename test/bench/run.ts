@@ -7,6 +7,7 @@ import { Sim } from '../../engine/sim/sim.js';
 import { buildChain, chainDuration, DEFAULT_CHAIN } from './chain.js';
 import { sandboxUpcallRow } from './sandbox-upcalls.js';
 import { storeBench } from './store.js';
+import { replayBench } from './replay.js';
 import { fibRows, printFibRows } from './fib.js';
 
 interface Row {
@@ -82,6 +83,10 @@ function main(): void {
   printFibRows(fibRows(reps));
 }
 
-main();
+// `node dist/test/bench/run.js [engine|store|replay]` runs one group of rows; no argument runs them all.
+const only = process.argv[2];
+if (!only || only === 'engine') main();
 // Trace store rows (test/bench/store.ts): write rate against the sqlite3 shell, bytes per event.
-await storeBench();
+if (!only || only === 'store') await storeBench();
+// Replay rows (test/bench/replay.ts): stateAt on a ~1M-event run against re-running it, recording overhead, bytes per event.
+if (!only || only === 'replay') await replayBench();

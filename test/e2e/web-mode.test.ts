@@ -1,37 +1,20 @@
 // End to end in Chromium: `npm run web` (the built server, lab in a worker thread), the built renderer, driven
 // by playwright-core. Screenshots go to test/e2e/artifacts/ (git-ignored).
 
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-
-const ROOT = join(import.meta.dirname, '..', '..');
-const ARTIFACTS = join(ROOT, 'test', 'e2e', 'artifacts');
-const CHROMIUM = '/usr/bin/chromium';
-// Flags measured in stack-notes §2 (headless, no GPU, no background traffic).
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+import { ARTIFACTS, ensureBuilt, launch, startServer, waitFor as waitIn } from './helpers.js';
 
 let server: ChildProcess;
 let url = '';
 let browser: Browser;
 let page: Page;
 const pageErrors: string[] = [];
-
-/** Builds what `npm run web` serves when a test run starts from a clean tree (npm test builds first). */
-function ensureBuilt(): void {
-  if (!existsSync(join(ROOT, 'renderer', 'dist', 'index.html'))) {
-    const r = spawnSync('npx', ['vite', 'build', 'renderer'], { cwd: ROOT, encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`vite build failed:\n${r.stderr}`);
-  }
-  if (!existsSync(join(ROOT, 'dist', 'main', 'host', 'web', 'serve.js'))) {
-    // tsc emits even when another module has type errors; what matters is that serve.js exists afterwards.
-    spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, encoding: 'utf8' });
-    if (!existsSync(join(ROOT, 'dist', 'main', 'host', 'web', 'serve.js'))) throw new Error('dist/main/host/web/serve.js missing: run `npm run build`');
-  }
-}
 
 async function shot(name: string): Promise<void> {
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
@@ -55,16 +38,9 @@ async function clickNode(name: string): Promise<void> {
   await page.mouse.click(p.x, p.y);
 }
 
-/**
- * Polls a browser expression until it is true. (page.waitForFunction with a string would `eval` in the page,
- * which the renderer's CSP rightly forbids; page.evaluate goes through the debugger protocol instead.)
- */
-async function waitFor(expr: string, timeout = 5_000): Promise<void> {
-  const end = Date.now() + timeout;
-  while (!(await page.evaluate<boolean>(expr))) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${expr}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+/** Polls a browser expression until it is true (see helpers.ts). */
+function waitFor(expr: string, timeout = 5_000): Promise<void> {
+  return waitIn(page, expr, timeout);
 }
 
 /** Waits until the visible console's output matches `re`. */
@@ -85,21 +61,12 @@ async function typeCommand(line: string): Promise<void> {
 const output = () => page.locator('.node-console:not([hidden]) .console-output');
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: apt-get install -y chromium fonts-liberation (.ci/run does)`);
   ensureBuilt();
-  mkdirSync(ARTIFACTS, { recursive: true });
-  server = spawn(process.execPath, [join(ROOT, 'dist', 'main', 'host', 'web', 'serve.js'), '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  url = await new Promise<string>((ok, fail) => {
-    let out = '';
-    server.stdout!.on('data', (d: Buffer) => {
-      out += String(d);
-      const m = /Open: (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(out);
-      if (m) ok(m[1]!);
-    });
-    server.stderr!.on('data', (d: Buffer) => fail(new Error(String(d))));
-    server.on('exit', (c) => fail(new Error(`server exited ${c}: ${out}`)));
-  });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  // The built-in lab this file's expectations describe, and a throwaway workspace (never the user's).
+  const started = await startServer(['--lab', 'builtin', '--data-dir', mkdtempSync(join(tmpdir(), 'rlw-e2e-web-'))]);
+  server = started.proc;
+  url = started.url;
+  browser = await launch();
   page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
   page.on('pageerror', (e) => pageErrors.push(e.message));
   page.on('console', (m) => {

@@ -22,9 +22,8 @@ export function answered(spec: LabSpec, answers: Record<string, string[]>): LabS
 }
 
 /** Names of the checks that fail when the answers are run. */
-export function failedChecks(spec: LabSpec, seed = 1): string[] {
-  return new LabRun(spec, { solution: true, seed })
-    .runAll()
+export async function failedChecks(spec: LabSpec, seed = 1): Promise<string[]> {
+  return (await new LabRun(spec, { solution: true, seed }).runAll())
     .steps.flatMap((st) => st.checks)
     .filter((c) => !c.passed)
     .map((c) => c.name);

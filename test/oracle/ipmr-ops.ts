@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ipCommand } from '../../engine/iproute2/ip.js';
-import { readProcFile } from '../../engine/iproute2/procfs.js';
+import { readProcFile, writeProcFile } from '../../engine/iproute2/procfs.js';
 import { tokenize } from '../../engine/iproute2/tokenize.js';
 import { Errno, KernelError } from '../../engine/net/errno.js';
 import type { Netns } from '../../engine/net/netns.js';
@@ -19,8 +19,10 @@ export type Op =
   | { op: 'socket'; ns: string; name: string; type: 'raw' | 'udp' | 'any'; proto: number; family?: number; stype?: number }
   | { op: 'setsockopt'; sock: string; level: number; opt: number; hex: string }
   | { op: 'getsockopt'; sock: string; level: number; opt: number; len: number }
+  | { op: 'getbuf'; sock: string; level: number; opt: number; hex: string; len: number }
   | { op: 'vifcnt'; sock: string; vifi: number }
   | { op: 'sgcnt'; sock: string; src: string; grp: string }
+  | { op: 'ioctl'; sock: string; req: number }
   | { op: 'join'; sock: string; group: string; ifindex: number }
   | { op: 'udp'; sock: string; dst: string; port: number; ttl: number; ifindex: number; count?: number; size?: number; loop?: 0 | 1 }
   | { op: 'rawsend'; sock: string; dst: string; hex: string; ttl: number; ifindex: number }
@@ -28,6 +30,7 @@ export type Op =
   | { op: 'close'; sock: string }
   | { op: 'sleep'; s: number }
   | { op: 'read'; ns: string; path: string }
+  | { op: 'write'; ns: string; path: string; text: string }
   | { op: 'ip'; ns: string; args: string };
 
 export type OpResult = { [k: string]: unknown };
@@ -122,6 +125,14 @@ export function runEngine(lab: OracleLab, ops: readonly Op[]): OpResult[] {
           return { ok: true };
         case 'getsockopt':
           return { value: getsockopt(get(o.sock), o.level, o.opt) };
+        case 'getbuf': {
+          // The caller's buffer: the request bytes padded to `len`.
+          const buf = new Uint8Array(o.len);
+          buf.set(unhex(o.hex).subarray(0, o.len));
+          const v = getsockopt(get(o.sock), o.level, o.opt, buf);
+          if (!(v instanceof Uint8Array)) throw new Error('getbuf: the engine answered no bytes');
+          return { hex: hex(v) };
+        }
         case 'vifcnt': {
           const req: SiocVifReq = { vifi: o.vifi, icount: 0, ocount: 0, ibytes: 0, obytes: 0 };
           ioctl(get(o.sock), SIOCGETVIFCNT, req);
@@ -132,6 +143,9 @@ export function runEngine(lab: OracleLab, ops: readonly Op[]): OpResult[] {
           ioctl(get(o.sock), SIOCGETSGCNT, req);
           return { pktcnt: req.pktcnt, bytecnt: req.bytecnt, wrongIf: req.wrongIf };
         }
+        case 'ioctl':
+          ioctl(get(o.sock), o.req, { vifi: 0, icount: 0, ocount: 0, ibytes: 0, obytes: 0 });
+          return { ok: true };
         case 'join':
           setsockopt(get(o.sock), IPPROTO_IP, IP_ADD_MEMBERSHIP, { multiaddr: ip(o.group), ifindex: o.ifindex });
           return { ok: true };
@@ -170,6 +184,9 @@ export function runEngine(lab: OracleLab, ops: readonly Op[]): OpResult[] {
           return { ok: true };
         case 'read':
           return { text: readProcFile(node(o.ns), o.path) };
+        case 'write':
+          writeProcFile(node(o.ns), o.path, o.text);
+          return { ok: true };
         case 'ip': {
           const r = ipCommand(node(o.ns), tokenize(o.args));
           return { rc: r.rc, stdout: r.stdout, stderr: r.stderr };

@@ -2,62 +2,14 @@
 // driver (real namespaces) and through the engine's socket API; every answer must be equal.
 
 import { afterAll, describe, expect, it } from 'vitest';
-import { destroyAllLabs, OracleLab } from './harness.js';
+import { destroyAllLabs } from './harness.js';
 import { oracleGate } from './harness.js';
 import { compareRuns, intHex, mfcctlHex, vifctlHex, type Op } from './ipmr-ops.js';
-import { IPPROTO_IP, MRT_INIT, MRT_DONE, MRT_ADD_VIF, MRT_DEL_VIF, MRT_ADD_MFC, MRT_DEL_MFC, MRT_VERSION, MRT_ASSERT, MRT_PIM, MRT_TABLE, MRT_ADD_MFC_PROXY, MRT_DEL_MFC_PROXY, MRT_FLUSH } from '../../engine/socket/constants.js';
+import { IP, initVifs, mcfwd, procs, run, set, topology } from './ipmr-lab.js';
+import { MRT_INIT, MRT_DONE, MRT_ADD_VIF, MRT_DEL_VIF, MRT_ADD_MFC, MRT_DEL_MFC, MRT_VERSION, MRT_ASSERT, MRT_PIM, MRT_TABLE, MRT_ADD_MFC_PROXY, MRT_DEL_MFC_PROXY, MRT_FLUSH } from '../../engine/socket/constants.js';
 
 const gate = oracleGate();
 if (!gate.ok) console.log(`ipmr kernel-oracle tests skipped: ${gate.reason}`);
-
-const IP = IPPROTO_IP;
-
-/** Router r with upstream s (10.0.0.0/24) and downstream h1 (10.1.0.0/24), h2 (10.2.0.0/24). */
-function topology(title: string): { lab: OracleLab; n: (x: string) => string; ifindex: (node: string, dev: string) => number } {
-  const lab = new OracleLab(['r', 's', 'h1', 'h2'], title);
-  lab.script(`
-    r: link add r0 address 02:00:00:00:00:10 type veth peer name s0 address 02:00:00:00:00:20 netns {s}
-    r: link add r1 address 02:00:00:00:00:11 type veth peer name h1 address 02:00:00:00:00:21 netns {h1}
-    r: link add r2 address 02:00:00:00:00:12 type veth peer name h2 address 02:00:00:00:00:22 netns {h2}
-    r: addr add 10.0.0.1/24 dev r0
-    r: addr add 10.1.0.1/24 dev r1
-    r: addr add 10.2.0.1/24 dev r2
-    s: addr add 10.0.0.2/24 dev s0
-    h1: addr add 10.1.0.2/24 dev h1
-    h2: addr add 10.2.0.2/24 dev h2
-    r: link set lo up
-    r: link set r0 up
-    r: link set r1 up
-    r: link set r2 up
-    s: link set s0 up
-    h1: link set h1 up
-    h2: link set h2 up
-    r: -o link show
-    s: -o link show
-    h1: -o link show
-  `);
-  const n = (x: string): string => lab.names.get(x)!;
-  const ifindex = (node: string, dev: string): number => lab.net.node(n(node)).devByName(dev)!.ifindex;
-  return { lab, n, ifindex };
-}
-
-function run(title: string, build: (t: ReturnType<typeof topology>) => Op[], timeoutMs?: number): void {
-  const t = topology(title);
-  try {
-    expect(t.lab.report()).toBe('');
-    const diffs = compareRuns(t.lab, build(t), timeoutMs);
-    expect(diffs.join('\n')).toBe('');
-  } finally {
-    t.lab.destroy();
-  }
-}
-
-const set = (sock: string, opt: number, hex: string): Op => ({ op: 'setsockopt', sock, level: IP, opt, hex });
-const read = (ns: string, path: string): Op => ({ op: 'read', ns, path });
-const procs = (r: string): Op[] => [read(r, '/proc/net/ip_mr_vif'), read(r, '/proc/net/ip_mr_cache')];
-/** A daemon's usual start: MRT_INIT, then VIF i on the i-th local address. */
-const initVifs = (sock: string, ...addrs: string[]): Op[] => [set(sock, MRT_INIT, intHex(1)), ...addrs.map((a, i) => set(sock, MRT_ADD_VIF, vifctlHex(i, 0, a)))];
-const mcfwd = (r: string, devs: string[]): Op[] => devs.map((d) => read(r, `/proc/sys/net/ipv4/conf/${d}/mc_forwarding`));
 
 describe.skipIf(!gate.ok)('ipmr against the kernel (MRT driver)', () => {
   afterAll(destroyAllLabs);
@@ -133,6 +85,12 @@ describe.skipIf(!gate.ok)('ipmr against the kernel (MRT driver)', () => {
         { op: 'socket', ns: r, name: 'x2', type: 'any', family: 2, stype: 3, proto: 300 },
         { op: 'socket', ns: r, name: 'x3', type: 'any', family: 2, stype: 2, proto: 6 },
         { op: 'socket', ns: r, name: 'x4', type: 'any', family: 2, stype: 99, proto: 0 },
+        // SOCK_RDM and SOCK_SEQPACKET: no inet protosw for the type.
+        { op: 'socket', ns: r, name: 'x5', type: 'any', family: 2, stype: 4, proto: 0 },
+        { op: 'socket', ns: r, name: 'x6', type: 'any', family: 2, stype: 5, proto: 0 },
+        // SIOCGETRPF on the daemon socket and SIOCGETVIFCNT on a UDP socket: ENOIOCTLCMD → ENOTTY.
+        { op: 'ioctl', sock: 'd', req: 0x89e2 },
+        { op: 'ioctl', sock: 'u', req: 0x89e0 },
         ...procs(r),
       ];
     });
@@ -403,117 +361,6 @@ describe.skipIf(!gate.ok)('ipmr against the kernel (MRT driver)', () => {
         set('d', MRT_FLUSH, intHex(2 | 8)),
         ...procs(r),
         ...mcfwd(r, ['all', 'r0', 'r1']),
-      ];
-    });
-  });
-});
-
-describe.skipIf(!gate.ok)('the router’s own multicast (ip_mc_output → ip_mr_input)', () => {
-  afterAll(destroyAllLabs);
-
-  it('forwards its own datagrams from the parent VIF, silently drops them elsewhere, NOCACHEs unknown groups', () => {
-    run('ipmr local origin', ({ n, ifindex }) => {
-      const r = n('r');
-      const r0 = ifindex('r', 'r0');
-      const send = (dst: string, loop: 0 | 1 = 1): Op => ({ op: 'udp', sock: 'tx', dst, port: 5000, ttl: 8, ifindex: r0, loop });
-      return [
-        { op: 'socket', ns: r, name: 'd', type: 'raw', proto: 2 },
-        { op: 'socket', ns: r, name: 'tx', type: 'udp', proto: 0 },
-        { op: 'socket', ns: r, name: 'rx', type: 'udp', proto: 0 },
-        ...initVifs('d', '10.0.0.1', '10.1.0.1', '10.2.0.1'),
-        set('d', MRT_ADD_MFC, mfcctlHex('10.0.0.1', '239.1.1.1', 0, { 1: 1 })),
-        set('d', MRT_ADD_MFC, mfcctlHex('10.0.0.1', '239.2.2.2', 1, { 2: 1 })),
-        send('239.1.1.1'),
-        send('239.2.2.2'),
-        send('239.3.3.3'),
-        send('239.1.1.1', 0),
-        { op: 'sleep', s: 0.05 },
-        ...procs(r),
-        { op: 'recv', sock: 'd' },
-        { op: 'join', sock: 'rx', group: '239.1.1.1', ifindex: ifindex('r', 'r1') },
-        send('239.1.1.1'),
-        { op: 'sleep', s: 0.05 },
-        ...procs(r),
-        { op: 'recv', sock: 'd' },
-      ];
-    });
-  });
-});
-
-describe.skipIf(!gate.ok)('IGMP on a multicast router', () => {
-  afterAll(destroyAllLabs);
-
-  it('gives IGMP to a routable group to the daemon socket and does not forward it', () => {
-    run('ipmr igmp interception', ({ n, ifindex }) => {
-      const [r, s] = [n('r'), n('s')];
-      // An IGMPv2 report for 239.1.1.1 (type 0x16, checksum 0xf9fc), sent without Router Alert.
-      const report = '1600f9fcef010101';
-      const send: Op = { op: 'rawsend', sock: 'ig', dst: '239.1.1.1', hex: report, ttl: 8, ifindex: ifindex('s', 's0') };
-      return [
-        { op: 'socket', ns: r, name: 'd', type: 'raw', proto: 2 },
-        { op: 'socket', ns: s, name: 'ig', type: 'raw', proto: 2 },
-        send,
-        { op: 'sleep', s: 0.05 },
-        ...initVifs('d', '10.0.0.1', '10.1.0.1'),
-        set('d', MRT_ADD_MFC, mfcctlHex('10.0.0.2', '239.1.1.1', 0, { 1: 1 })),
-        send,
-        { op: 'sleep', s: 0.05 },
-        { op: 'recv', sock: 'd' },
-        ...procs(r),
-        { op: 'recv', sock: 'ig' },
-      ];
-    });
-  });
-});
-
-describe.skipIf(!gate.ok)('ip mroute / ip mrule against iproute2 6.1', () => {
-  afterAll(destroyAllLabs);
-
-  it('prints resolved, unresolved, wildcard and wrong-iif entries as `ip mroute` does', () => {
-    run('ip mroute', ({ n, ifindex }) => {
-      const [r, s] = [n('r'), n('s')];
-      const s0 = ifindex('s', 's0');
-      const ip = (args: string): Op => ({ op: 'ip', ns: r, args });
-      const views = ['mroute', 'mroute show', '-s mroute', '-j mroute', '-s -j mroute', 'mroute show table all', '-s mroute show table all', 'mroute show iif r1', 'mroute show iif r0', '-d mroute', 'mroute lst table default'];
-      return [
-        ip('mroute'),
-        ip('mrule'),
-        ip('-j mrule'),
-        ip('mrule show'),
-        ip('mroute show to 239.1.1.1'),
-        ip('mroute show from 10.0.0.2'),
-        ip('mroute show table 5'),
-        ip('mroute show table nonsense'),
-        ip('mroute show iif nope0'),
-        ip('mroute show to all'),
-        ip('mroute frob'),
-        ip('mroute show iif'),
-        { op: 'socket', ns: r, name: 'd', type: 'raw', proto: 2 },
-        { op: 'socket', ns: r, name: 'd5', type: 'raw', proto: 2 },
-        { op: 'socket', ns: s, name: 'tx', type: 'udp', proto: 0 },
-        ...initVifs('d', '10.0.0.1', '10.1.0.1', '10.2.0.1'),
-        set('d', MRT_ADD_MFC, mfcctlHex('10.0.0.2', '239.1.1.1', 0, { 1: 1, 2: 4 })),
-        set('d', MRT_ADD_MFC, mfcctlHex('0.0.0.0', '239.2.2.2', 0, { 1: 3 })),
-        set('d', MRT_ADD_MFC, mfcctlHex('0.0.0.0', '0.0.0.0', 0, { 0: 1, 1: 1 })),
-        set('d', MRT_ADD_MFC, mfcctlHex('10.0.0.2', '239.3.3.3', 1, {})),
-        set('d', MRT_ADD_MFC, mfcctlHex('10.0.0.2', '239.8.8.8', 5, { 1: 1 })),
-        set('d5', MRT_TABLE, intHex(5)),
-        set('d5', MRT_INIT, intHex(1)),
-        set('d5', MRT_ADD_VIF, vifctlHex(3, 0, '10.2.0.1')),
-        set('d5', MRT_ADD_MFC, mfcctlHex('10.0.0.9', '239.9.9.9', 3, { 3: 1 })),
-        { op: 'udp', sock: 'tx', dst: '239.1.1.1', port: 5000, ttl: 8, ifindex: s0, count: 2 },
-        { op: 'udp', sock: 'tx', dst: '239.3.3.3', port: 5000, ttl: 8, ifindex: s0 },
-        { op: 'udp', sock: 'tx', dst: '239.7.7.7', port: 5000, ttl: 8, ifindex: s0 },
-        { op: 'udp', sock: 'tx', dst: '239.6.6.6', port: 5000, ttl: 8, ifindex: s0 },
-        { op: 'sleep', s: 0.1 },
-        ...views.map(ip),
-        ip('mroute show table 5'),
-        ip('-j mroute show table 5'),
-        // Without the (*,*) catch-all, a new group stays unresolved.
-        set('d', MRT_DEL_MFC, mfcctlHex('0.0.0.0', '0.0.0.0', 0, {})),
-        { op: 'udp', sock: 'tx', dst: '239.7.7.7', port: 5000, ttl: 8, ifindex: s0 },
-        { op: 'sleep', s: 0.1 },
-        ...['mroute', '-s mroute', '-j mroute', '-j -s mroute', 'mroute show iif r0', 'mroute show table all'].map(ip),
       ];
     });
   });

@@ -135,12 +135,11 @@ function kernelChecks(spec: LabSpec, solution: boolean): Map<string, { passed: b
   return out;
 }
 
-function modelChecks(spec: LabSpec, solution: boolean): Map<string, boolean> {
+async function modelChecks(spec: LabSpec, solution: boolean): Promise<Map<string, boolean>> {
   const run = new LabRun(spec, { solution });
   const commandChecks = new Set((spec.steps ?? []).flatMap((s) => s.checks.filter((c) => c.type === 'command').map((c) => c.name)));
   return new Map(
-    run
-      .runAll()
+    (await run.runAll())
       .steps.flatMap((s) => s.checks)
       .filter((c) => commandChecks.has(c.name))
       .map((c) => [c.name, c.passed]),
@@ -158,18 +157,19 @@ describe.skipIf(!gate.ok)('lab command checks against the kernel', () => {
   });
 
   const specs = LABS.map((f) => [f, loadLabFile(`labs/${f}`, fsIO)] as const).flatMap(([f, r]) => (r.ok ? [[f, r.spec] as const] : [])); // test/labs reports load errors
-  const covered = specs.filter(([, spec]) => (spec.steps ?? []).every((s) => s.actions.every((a) => KERNEL_ACTIONS.has(a.type))));
+  // Labs with daemons need the sandbox's daemons on the kernel side too: not covered here yet.
+  const covered = specs.filter(([, spec]) => spec.nodes.every((n) => !n.daemon) && (spec.steps ?? []).every((s) => s.actions.every((a) => KERNEL_ACTIONS.has(a.type))));
   it('covers the labs whose actions it can run in real namespaces', () => {
     expect(covered.map(([f]) => f)).toContain('01-forwarding.yaml');
   });
 
   for (const [f, spec] of covered) {
-    it(`${f}: the kernel passes the reference solution, and the model agrees with it check by check`, () => {
+    it(`${f}: the kernel passes the reference solution, and the model agrees with it check by check`, async () => {
       for (const solution of [true, false]) {
         const kernel = kernelChecks(spec, solution);
         const failedInKernel = [...kernel].filter(([, v]) => !v.passed).map(([k, v]) => `${k}: ${v.message}`);
         if (solution) expect(failedInKernel).toEqual([]);
-        const model = modelChecks(spec, solution);
+        const model = await modelChecks(spec, solution);
         expect(Object.fromEntries(model), `solution: ${solution}`).toEqual(Object.fromEntries([...kernel].map(([k, v]) => [k, v.passed])));
       }
     }, 120_000);
@@ -184,10 +184,10 @@ describe.skipIf(!gate.ok)('lab command checks against the kernel', () => {
     ['labs/02-static-routes.yaml', { 'A route on r1': ['r1: ip route add 10.3.0.0/24 via 10.0.12.2'], 'The way back': ['r2: ip route add 10.9.0.0/24 via 10.0.12.1'] }],
   ];
   ANSWERS.forEach(([file, answers], i) => {
-    it(`${file}, answer ${i + 1}: the model judges the command checks as the kernel does`, () => {
+    it(`${file}, answer ${i + 1}: the model judges the command checks as the kernel does`, async () => {
       const spec = answered(loadLab(file), answers);
       const kernel = kernelChecks(spec, true);
-      expect(Object.fromEntries(modelChecks(spec, true))).toEqual(Object.fromEntries([...kernel].map(([k, v]) => [k, v.passed])));
+      expect(Object.fromEntries(await modelChecks(spec, true))).toEqual(Object.fromEntries([...kernel].map(([k, v]) => [k, v.passed])));
     }, 120_000);
   });
 });

@@ -251,3 +251,65 @@ export const RULE_LIFECYCLE = `
   a: route flush dev e0
   a: route show table all
 `;
+
+/**
+ * Route metrics as iproute2 parses and prints them (RTAX order, `lock`, the kernel's MTU clamp, metrics
+ * in fib_info identity and in deletion), `ip route get ... connected` (iproute2 6.1 asks the same
+ * question twice; with -j the second answer prints as text), and equal-metric default routes.
+ */
+export const ROUTE_METRICS_AND_CONNECTED = `
+  a: route add default via 192.168.1.254
+  a: route add 10.10.0.0/16 via 192.168.2.254
+  a: route add 10.30.0.0/16 via 192.168.2.254 src 192.168.1.1
+  a: route add unreachable 10.21.0.0/16
+  a: route add 10.40.0.0/16 via 192.168.2.254 mtu 1400 advmss 1300
+  a: route add 10.41.0.0/16 via 192.168.2.254 mtu lock 1280 hoplimit 10 window 1000 initcwnd 10 initrwnd 20 ssthresh 30 cwnd 5 reordering 3 quickack 1
+  a: route add 10.42.0.0/16 via 192.168.2.254 metric 7 mtu 1400
+  a: route add 10.43.0.0/16 via 192.168.2.254 mtu 70000
+  a: route add 10.44.0.0/16 dev e1 cw 5 initc 3 window 0x10 reord 4 ssth 9
+  a: route add 10.45.0.0/16 dev e1 hoplimit lock 64
+  a: route add 10.46.0.0/16 mtu 1450 nexthop via 192.168.1.254 nexthop via 192.168.2.254
+  a: route add 10.40.0.0/16 via 192.168.2.254 mtu 1500
+  a: route append 10.40.0.0/16 via 192.168.2.254 mtu 1500
+  a: route append 10.40.0.0/16 via 192.168.2.254 mtu 1500
+  a: route show
+  a: -j route show
+  a: route get 10.40.1.1
+  a: route get 10.41.1.1
+  a: -j route get 10.41.1.1
+  a: route get 10.41.1.1 fibmatch
+  a: -j route get 10.40.1.1 fibmatch
+  a: route get 10.46.1.1
+  a: route del 10.40.0.0/16 mtu 1500
+  a: route show 10.40.0.0/16
+  a: route del 10.40.0.0/16 mtu 1234
+  a: route change 10.42.0.0/16 via 192.168.2.254 metric 7 mtu 1300
+  a: route replace 10.42.0.0/16 via 192.168.2.254 metric 7 advmss 1000
+  a: route show 10.42.0.0/16
+  a: route add 10.47.0.0/16 dev e1 advmss x
+  a: route add 10.47.0.0/16 dev e1 hoplimit 300
+  a: route add 10.47.0.0/16 dev e1 quickack 2
+  a: route add 10.47.0.0/16 dev e1 mtu lock x
+  a: route add 10.47.0.0/16 dev e1 mtu -1
+  a: route add 10.47.0.0/16 dev e1 mtu lock
+  a: route get 10.10.1.1 connected
+  a: route get 10.10.1.1 from 192.168.1.1 connected
+  a: route get 10.30.1.1 connected
+  a: route get 10.10.1.1 connected mark 5
+  a: route get 10.10.1.1 oif e0 connected
+  a: route get 10.21.1.1 connected
+  a: route get 192.168.1.1 connected
+  a: route get 10.10.1.1 connected tos 0x10
+  a: route get 10.10.1.1 connected iif e0 from 1.2.3.4
+  a: route get 10.10.1.1 fibmatch connected
+  a: route get 10.40.1.1 connected
+  a: -j route get 10.10.1.1 connected
+  a: -j -p route get 10.40.1.1 connected
+  a: route add default via 192.168.2.254 metric 0 table 50
+  a: route append default via 192.168.1.254 table 50
+  a: route append default via 10.9.0.254 table 50
+  a: rule add pref 100 to 8.8.8.0/24 lookup 50
+  a: route get 8.8.8.8
+  a: route get 8.8.8.8 oif e0
+  a: route show table 50
+`;

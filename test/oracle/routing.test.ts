@@ -4,12 +4,14 @@
 // split over 300 flows is compared with the kernel's.
 
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCommandLine } from '../../engine/iproute2/shell.js';
+import { tokenize } from '../../engine/iproute2/tokenize.js';
 import { destroyAllLabs, oracleGate, withLab, type OracleLab } from './harness.js';
-import { ROUTING_ROUTES, ROUTING_RULES, ROUTING_SETUP, ROUTING_VIEWS, RULE_LIFECYCLE, routeGetQueries } from './routing-scenarios.js';
+import { ROUTE_METRICS_AND_CONNECTED, ROUTING_ROUTES, ROUTING_RULES, ROUTING_SETUP, ROUTING_VIEWS, RULE_LIFECYCLE, routeGetQueries } from './routing-scenarios.js';
 
 const gate = oracleGate();
 if (!gate.ok) console.log(`routing oracle tests skipped: ${gate.reason}`);
@@ -129,5 +131,87 @@ describe.skipIf(!gate.ok)('policy routing against the kernel', () => {
       const ports = devCounts(l, 'a', Array.from({ length: 300 }, (_, i) => `route get 198.51.3.4 sport ${1000 + i} dport 80`));
       for (const c of [ports.real, ports.model]) expect(Math.abs((c['e1'] ?? 0) - 100)).toBeLessThanOrEqual(32);
     });
+  });
+
+  it('fib_multipath_hash_seed: with a fixed seed every flow takes the kernel\'s next hop (policies 0, 1, 3; output and forwarding)', () => {
+    const lab = withLab('policy routing: multipath per-flow hop with a fixed seed', ['a', 's'], (l) => {
+      l.script(ROUTING_SETUP);
+      sysctlBoth(l, 'a', 'net.ipv4.ip_forward=1');
+      l.script('a: route add 198.51.0.0/16 nexthop via 192.168.1.254 weight 2 nexthop via 192.168.2.254 weight 1');
+      l.script('a: route add 203.0.113.0/24 nexthop via 192.168.1.254 nexthop via 192.168.2.254 nexthop via 10.9.0.254 weight 3');
+      const settings: Array<[string, number]> = [['12345', 0], ['4294967295', 1], ['0x2a', 3], ['7', 1]];
+      for (const [seed, policy] of settings) {
+        sysctlBoth(l, 'a', `net.ipv4.fib_multipath_hash_seed=${seed}`);
+        sysctlBoth(l, 'a', `net.ipv4.fib_multipath_hash_policy=${policy}`);
+        const q: string[] = [];
+        for (let i = 0; i < 60; i++) q.push(`a: route get 198.51.${i >> 3}.${(i * 37) & 255}`);
+        for (let i = 0; i < 30; i++) q.push(`a: route get 203.0.113.${i} ipproto tcp sport ${1000 + 7 * i} dport 443`);
+        for (let i = 0; i < 30; i++) q.push(`a: route get 198.51.9.${i} from 192.168.1.${50 + i} iif e0 ipproto udp sport 5000 dport ${2000 + i}`);
+        for (let i = 0; i < 5; i++) q.push(`a: -j route get 203.0.113.${100 + i}`);
+        l.script(q.join('\n'));
+      }
+      record(l, 'multipath-seed.json');
+    });
+    expect(lab.report()).toBe('');
+  });
+
+  it('net.ipv4.fib_multipath_hash_seed reads and writes as on 6.18 (proc_douintvec_minmax)', () => {
+    withLab('policy routing: multipath seed sysctl', ['a'], (l) => {
+      const ns = l.names.get('a')!;
+      for (const v of ['4294967295', '4294967296', '-1', '+5', '0x10', '010', '08', '7x', '12 34', '0']) {
+        const r = spawnSync('ip', ['netns', 'exec', ns, 'sysctl', '-w', `net.ipv4.fib_multipath_hash_seed=${v}`], { encoding: 'utf8' });
+        const m = runCommandLine(l.net.node(ns), `sysctl -w 'net.ipv4.fib_multipath_hash_seed=${v}'`);
+        expect({ v, rc: m.rc, stdout: m.stdout, stderr: m.stderr }).toEqual({ v, rc: r.status, stdout: r.stdout, stderr: r.stderr });
+        const rr = spawnSync('ip', ['netns', 'exec', ns, 'sysctl', 'net.ipv4.fib_multipath_hash_seed'], { encoding: 'utf8' });
+        expect(runCommandLine(l.net.node(ns), 'sysctl net.ipv4.fib_multipath_hash_seed').stdout).toBe(rr.stdout);
+      }
+    });
+  });
+
+  it('route metrics (mtu, advmss, lock, ...), `ip route get ... connected`, equal-metric default routes', () => {
+    const lab = withLab('policy routing: metrics, connected, default routes', ['a', 's'], (l) => {
+      l.script(ROUTING_SETUP);
+      l.script(ROUTE_METRICS_AND_CONNECTED);
+      record(l, 'metrics-connected-defaults.json');
+    });
+    expect(lab.report()).toBe('');
+  });
+
+  it('`workbench exec --script ... --batch ... --jsonl` gives the kernel\'s answers to the routing scenario', () => {
+    const node = `rlw-${process.pid}-rx`;
+    const sink = `${node}s`;
+    const lines = (text: string, who: string): string[] =>
+      text.split('\n').map((l) => l.trim()).filter((l) => l.startsWith(`${who}:`)).map((l) => `ip ${l.slice(who.length + 1).trim().replaceAll('{s}', sink)}`);
+    const startup = [...lines(ROUTING_SETUP, 'a'), 'sysctl -w net.ipv4.ip_forward=1'];
+    const sinkStartup = lines(ROUTING_SETUP, 's');
+    const checks = [...lines(ROUTING_ROUTES, 'a'), ...lines(ROUTING_RULES, 'a'), ...lines(ROUTING_VIEWS, 'a'), ...lines(routeGetQueries().join('\n'), 'a')];
+    expect(checks.length).toBeGreaterThan(250);
+    const dir = mkdtempSync(join(tmpdir(), 'rlw-route-exec-'));
+    try {
+      for (const n of [node, sink]) {
+        expect(spawnSync('ip', ['netns', 'add', n]).status).toBe(0);
+        spawnSync('ip', ['netns', 'exec', n, 'sysctl', '-q', '-w', 'net.ipv6.conf.all.disable_ipv6=1', 'net.ipv6.conf.default.disable_ipv6=1']);
+      }
+      const real = (ns: string, cmd: string): { rc: number; stdout: string; stderr: string } => {
+        const r = spawnSync('ip', ['netns', 'exec', ns, ...tokenize(cmd)], { encoding: 'utf8' });
+        return { rc: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+      };
+      for (const c of startup) expect(real(node, c).rc, c).toBe(0);
+      for (const c of sinkStartup) expect(real(sink, c).rc, c).toBe(0);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1200);
+      const want = checks.map((cmd) => ({ cmd, ...real(node, cmd) }));
+      writeFileSync(join(dir, `${node}.startup`), `${startup.join('\n')}\n`);
+      writeFileSync(join(dir, `${sink}.startup`), `${sinkStartup.join('\n')}\n`);
+      writeFileSync(join(dir, 'checks.txt'), `${checks.join('\n')}\n`);
+      const cli = spawnSync('node', ['bin/workbench.js', 'exec', '--script', join(dir, `${node}.startup`), '--script', join(dir, `${sink}.startup`), '--batch', join(dir, 'checks.txt'), '--jsonl'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+      expect(cli.stderr).toBe('');
+      const got = cli.stdout.trim().split('\n').map((l) => JSON.parse(l) as { cmd: string; rc: number; stdout: string; stderr: string });
+      expect(got.map((g) => g.cmd)).toEqual(checks);
+      const diffs = got.filter((g, i) => JSON.stringify(g) !== JSON.stringify(want[i])).map((g) => `${g.cmd}\n  model ${JSON.stringify(g)}\n  real  ${JSON.stringify(want.find((w) => w.cmd === g.cmd))}`);
+      expect(diffs.join('\n')).toBe('');
+    } finally {
+      for (const n of [node, sink]) spawnSync('ip', ['netns', 'del', n]);
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -9,6 +9,7 @@ import { checkCommand } from './check-command.js';
 import { exportCommand } from './export-command.js';
 import { labCommand } from './lab-command.js';
 import { runCommand } from './run-command.js';
+import { stateCommand } from './state-command.js';
 import { packageVersion } from '../version.js';
 
 export const HELP = `Usage: workbench <command> [options]
@@ -20,7 +21,8 @@ Commands:
   run      Run a lab file's steps (actions and checks) and print the progress
   check    Grade a lab run with the lab's checks (exit 0 only if all pass; --json, --csv)
   lab      Lab files: 'lab validate LAB.yaml', 'lab schema'
-  export   Export a recorded run (RUN.sqlite) as pcapng, CSV or JSON
+  export   Export a recorded run (RUN.sqlite) as pcapng, CSV, JSON, or an HTML/PDF report
+  state    A recorded run's kernel state after any event (ip and /proc views, or JSON)
   help     Show this help
 
 Options:
@@ -56,6 +58,8 @@ export interface CliIO {
   out(s: string): void;
   err(s: string): void;
   readFile(path: string): string;
+  /** stderr is a terminal (progress bars). */
+  isTTY?: boolean;
 }
 
 // A reader that goes away (`workbench ... | head`) is not an error of ours: stop quietly, like coreutils.
@@ -70,6 +74,7 @@ const nodeIO: CliIO = {
   out: (s) => process.stdout.write(s),
   err: (s) => process.stderr.write(s),
   readFile: (p) => readFileSync(p, 'utf8'),
+  isTTY: process.stderr.isTTY === true,
 };
 
 class UsageError extends Error {}
@@ -111,6 +116,7 @@ function dispatch(argv: string[], io: CliIO): number | Promise<number> {
   if (cmd === 'check') return checkCommand(rest, io);
   if (cmd === 'lab') return labCommand(rest, io);
   if (cmd === 'export') return exportCommand(rest, io);
+  if (cmd === 'state') return stateCommand(rest, io);
   throw new UsageError(`unknown command '${cmd}'`);
 }
 

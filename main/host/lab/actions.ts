@@ -8,6 +8,7 @@ import { formatOSError, KernelError } from '../../../engine/net/errno.js';
 import type { UdpSocket } from '../../../engine/ipv4/udp.js';
 import { NSEC_PER_SEC } from '../../../engine/sim/time.js';
 import { parseIpv4 } from '../../../engine/wire/inet.js';
+import type { LabDaemons } from './lab-daemons.js';
 import type { LabSession } from './session.js';
 import type { LabAction } from './steps.js';
 
@@ -26,6 +27,8 @@ export class RunApps {
   readonly senders: Array<{ node: string; handle: UdpSenderHandle }> = [];
   /** One membership socket per node for join/leave actions. */
   private readonly memberSocks = new Map<string, UdpSocket>();
+  /** The lab's daemons, once started (LabRun.start). */
+  daemons: LabDaemons | null = null;
 
   memberSock(session: LabSession, node: string): UdpSocket {
     let s = this.memberSocks.get(node);
@@ -73,6 +76,11 @@ export function runAction(session: LabSession, apps: RunApps, a: LabAction): Act
         return shell(session, a.node, `ip link set dev ${a.iface} ${a.type === 'link-down' ? 'down' : 'up'}`, a);
       case 'link-delete':
         return shell(session, a.node, `ip link del dev ${a.iface}`, a);
+      case 'daemon': {
+        if (!apps.daemons) return { action: a, ok: false, output: `${a.node}: the lab's daemons are not started (LabRun.start)` };
+        const r = apps.daemons.control(a.node, a.do, a.script ? { script: a.script, args: a.args ?? [] } : undefined);
+        return { action: a, ...r };
+      }
       case 'wait':
         session.advance(a.duration);
         return { action: a, ok: true, output: `waited ${a.duration / NSEC_PER_SEC} s` };

@@ -1,14 +1,13 @@
 // Evaluates a lab's checks against a running lab: the output of a command on a node, what a receiver
 // got, and events of the in-memory trace. Every result carries what was expected and what happened, in
-// words a student can act on. (SQL over the stored trace becomes one more member of LabCheck and one more
-// case here once the trace store exists.)
+// words a student can act on. SQL checks over the stored trace are in sql-check.ts.
 
 import type { CmdResult } from '../../../engine/iproute2/result.js';
 import type { TraceEvent } from '../../../engine/sim/trace.js';
 import { formatIpv4 } from '../../../engine/wire/inet.js';
 import type { RunApps } from './actions.js';
 import type { LabSession } from './session.js';
-import type { CommandCheck, DeliveryCheck, LabCheck, SourcePos, TraceCheck } from './steps.js';
+import type { CommandCheck, DeliveryCheck, LabCheck, SourcePos, SqlCheck, TraceCheck } from './steps.js';
 
 export interface CheckResult {
   name: string;
@@ -99,7 +98,8 @@ function traceCheck(c: TraceCheck, ctx: CheckContext): { passed: boolean; messag
   return { passed: false, message: `${what}: ${problem}${nearText}` };
 }
 
-export function evaluateCheck(c: LabCheck, ctx: CheckContext): CheckResult {
+/** Evaluates a check that needs no SQL (SQL checks are asynchronous: LabRun runs them, sql-check.ts). */
+export function evaluateCheck(c: Exclude<LabCheck, SqlCheck>, ctx: CheckContext): CheckResult {
   const r = c.type === 'command' ? commandCheck(c, ctx) : c.type === 'delivery' ? deliveryCheck(c, ctx) : traceCheck(c, ctx);
   const out: CheckResult = { name: c.name, passed: r.passed, points: c.points, message: r.message };
   if (c.description !== undefined) out.description = c.description;

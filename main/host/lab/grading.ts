@@ -42,6 +42,7 @@ export function reportJson(r: LabReport, file: string): string {
       total: r.total,
       percent: r.percent,
       startupErrors: r.startupErrors,
+      daemonExits: r.daemonExits.map((e) => ({ node: e.node, file: e.file, crashed: e.crashed, reason: e.exit.reason, message: e.exit.message, t: e.exit.at / 1e9 })),
       checks: r.steps.flatMap((s) => s.checks.map((c) => ({ step: s.index + 1, name: c.name, passed: c.passed, points: c.passed ? c.points : 0, max: c.points, message: c.message, ...(c.hint ? { hint: c.hint } : {}) }))),
     },
     null,

@@ -8,7 +8,7 @@ import { formatLabError, Located, type LabFileError, type PathPart } from './lab
 import { asList, parseDuration, splitEndpoint, type RawAction, type RawCheck, type RawLab } from './lab-raw.js';
 import { schemaErrors } from './lab-schema-check.js';
 import { semanticErrors, type NodeCommands } from './lab-semantics.js';
-import type { LabNodeSpec, LabSpec } from './spec.js';
+import type { DaemonScript, LabNodeSpec, LabSpec } from './spec.js';
 import type { LabAction, LabCheck, LabStep, SourcePos } from './steps.js';
 
 export interface LabFileIO {
@@ -100,15 +100,40 @@ export function loadLabText(text: string, file: string, io: LabFileIO): LoadResu
       });
     }
   }
+  // Daemon scripts (the node's, its solution, extra processes of daemon actions), read now: a missing file is a lab error.
+  const scripts = new Map<string, DaemonScript>();
+  const script = (rel: string, path: PathPart[]): void => {
+    const sfile = join(dirname(file), rel);
+    if (scripts.has(rel)) return;
+    const source = readOptional(io, sfile);
+    if (source === null) fileErrors.push(loc.error(path, `daemon script ${sfile} does not exist`));
+    else scripts.set(rel, { file: sfile, source });
+  };
+  for (const [name, n] of Object.entries(raw.topology.nodes)) {
+    if (n?.daemon) script(n.daemon.script, ['topology', 'nodes', name, 'daemon', 'script']);
+    if (n?.daemon?.solution !== undefined) script(n.daemon.solution, ['topology', 'nodes', name, 'daemon', 'solution']);
+  }
+  raw.steps?.forEach((s, si) =>
+    s.actions?.forEach((a, ai) => {
+      const d = a['daemon'] as { script?: string } | undefined;
+      if (d?.script !== undefined) script(d.script, ['steps', si, 'actions', ai, 'daemon', 'script']);
+    }),
+  );
   const semantic = [...fileErrors, ...semanticErrors(raw, loc, startup)];
   const layout = loadLayout(layoutFileOf(file), io, new Set(Object.keys(raw.topology.nodes)), semantic);
   if (semantic.length) return { ok: false, errors: semantic };
 
+  const at = (path: PathPart[]): SourcePos => ({ file, ...loc.pos(loc.nodeAt(path)) });
   const nodes: LabNodeSpec[] = Object.entries(raw.topology.nodes).map(([name, n]) => {
     const sc = startup.get(name)!;
-    return { name, role: n?.role ?? 'host', startup: sc.commands, startupSource: { file: sc.where[0]?.file ?? file, lines: sc.where.map((w) => w.line) } };
+    const node: LabNodeSpec = { name, role: n?.role ?? 'host', startup: sc.commands, startupSource: { file: sc.where[0]?.file ?? file, lines: sc.where.map((w) => w.line) } };
+    if (n?.daemon) {
+      node.daemon = { script: scripts.get(n.daemon.script)!, args: n.daemon.args ?? [], at: at(['topology', 'nodes', name, 'daemon']) };
+      if (n.daemon.solution !== undefined) node.daemon.solution = scripts.get(n.daemon.solution)!;
+    }
+    if (n?.files) node.files = { ...n.files };
+    return node;
   });
-  const at = (path: PathPart[]): SourcePos => ({ file, ...loc.pos(loc.nodeAt(path)) });
   const spec: LabSpec = {
     name: raw.name,
     title: raw.title,
@@ -124,7 +149,7 @@ export function loadLabText(text: string, file: string, io: LabFileIO): LoadResu
         text: s.text ?? '',
         hints: s.hints ?? [],
         solution: (s.solution ?? []).map((c, i) => ({ node: c.node, run: c.run, at: at(['steps', si, 'solution', i]) })),
-        actions: (s.actions ?? []).map((a, i) => ({ ...convertAction(a), at: at(['steps', si, 'actions', i]) })),
+        actions: (s.actions ?? []).map((a, i) => ({ ...convertAction(a, scripts), at: at(['steps', si, 'actions', i]) })),
         checks: (s.checks ?? []).map((c, i) => ({ ...convertCheck(c), at: at(['steps', si, 'checks', i]) })),
         at: at(['steps', si]),
       }),
@@ -165,7 +190,7 @@ function loadLayout(path: string, io: LabFileIO, nodes: Set<string>, errors: Lab
   return out;
 }
 
-function convertAction(a: RawAction): LabAction {
+function convertAction(a: RawAction, scripts: Map<string, DaemonScript>): LabAction {
   const [kind, body] = Object.entries(a)[0]!;
   const b = (body ?? {}) as Record<string, never>;
   const dur = (v: number | string | undefined): number | undefined => (v === undefined ? undefined : parseDuration(v));
@@ -187,6 +212,10 @@ function convertAction(a: RawAction): LabAction {
       return { type: 'command', node: b.node, run: b.run };
     case 'wait':
       return { type: 'wait', duration: parseDuration(body as number | string) };
+    case 'daemon': {
+      const d = body as unknown as { node: string; do: 'start' | 'stop' | 'restart'; script?: string; args?: string[] };
+      return { type: 'daemon', node: d.node, do: d.do, ...(d.script === undefined ? {} : { script: scripts.get(d.script)!, args: d.args ?? [] }) };
+    }
     default:
       throw new Error(`unknown action ${kind}`); // the schema admits no other key
   }
@@ -199,6 +228,7 @@ function convertCheck(c: RawCheck): LabCheck {
     return { ...base, type: 'command', node: k.node, run: k.run, equals: k.equals, contains: asList(k.contains), regex: asList(k.regex), absent: asList(k.absent), rc: k.rc, stream: k.stream ?? 'stdout' };
   }
   if (c.delivery) return { ...base, type: 'delivery', ...c.delivery };
+  if (c.sql) return { ...base, type: 'sql', ...c.sql };
   const t = c.trace!;
   return { ...base, type: 'trace', fn: t.fn, kind: t.kind, node: t.node, data: t.data, scope: t.scope ?? 'step', count: t.count, min: t.min, max: t.max };
 }

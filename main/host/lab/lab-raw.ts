@@ -8,6 +8,8 @@ export interface RawNode {
   role?: 'host' | 'router';
   exec?: string[];
   startup?: string;
+  daemon?: { script: string; solution?: string; args?: string[] };
+  files?: Record<string, string>;
 }
 
 export type RawAction = Record<string, unknown>;
@@ -19,6 +21,7 @@ export interface RawCheck {
   hint?: string;
   command?: { node: string; run: string; equals?: string; contains?: RawStrings; regex?: RawStrings; absent?: RawStrings; rc?: number; stream?: 'stdout' | 'stderr' | 'both' };
   delivery?: { receiver: string; from?: string; to?: string; packets?: number; min?: number; max?: number };
+  sql?: { query: string; equals?: string | number | null; min?: number; max?: number; rows?: number | Array<Array<string | number | null>> };
   trace?: { fn: string; kind?: string; node?: string; data?: Record<string, string | number | boolean | null>; scope?: 'step' | 'run'; count?: number; min?: number; max?: number };
 }
 

@@ -31,6 +31,7 @@ const PATTERN_TEXT: Record<string, string> = {
   '^[a-z0-9][a-z0-9-]*$': 'an id of lower-case letters, digits and "-"',
   '^[^/:\\s]{1,15}$': 'an interface name (1 to 15 characters, no "/", ":" or spaces)',
   '^[a-zA-Z0-9_-]{1,32}$': 'a segment name of at most 32 letters, digits, "_", "-"',
+  '^/[^\\0]*$': 'an absolute path ("/etc/smcroute.conf")',
 };
 
 function show(v: unknown): string {
@@ -57,7 +58,7 @@ function describe(e: ErrorObject, value: unknown): string {
       return value !== null && typeof value === 'object' ? `has the wrong form: ${show(value)}` : `must be ${Array.isArray(value) ? 'a string or a list of strings' : 'a number of seconds or a duration such as "500ms", "2s"'}, got ${show(value)}`;
     case 'minProperties':
     case 'maxProperties':
-      return 'an action is an object with exactly one key (udp-receiver, udp-sender, ping, join, leave, link-down, link-up, link-delete, command, wait)';
+      return 'an action is an object with exactly one key (udp-receiver, udp-sender, ping, join, leave, link-down, link-up, link-delete, command, daemon, wait)';
     case 'minItems':
     case 'maxItems':
       return `must have ${e.keyword === 'minItems' ? 'at least' : 'at most'} ${String(p.limit)} item(s)`;

@@ -79,6 +79,16 @@ const actions: Record<string, Schema> = {
   'link-up': str('Bring an interface up, as `ip link set IFACE up`: "node:iface".', { pattern: ENDPOINT }),
   'link-delete': str('Delete an interface (a veth deletes its peer too), as `ip link del IFACE`: "node:iface".', { pattern: ENDPOINT }),
   command: command('Run a command on a node.'),
+  daemon: obj(
+    'Start, stop or restart a node\'s daemon (stop: the process dies, its sockets close; an mroute socket runs mrtsock_destruct). With `script`: an extra process running that lab script (e.g. a second daemon).',
+    {
+      node: nodeRef,
+      do: { enum: ['start', 'stop', 'restart'], description: 'start, stop (kill) or restart.' },
+      script: str('A lab-supplied daemon script, relative to the lab file: start/stop an extra process running it instead of the node\'s daemon.', { minLength: 1 }),
+      args: { type: 'array', items: { type: 'string' }, description: 'Arguments of the extra process (with `script`).' },
+    },
+    ['node', 'do'],
+  ),
   wait: duration,
 };
 
@@ -102,6 +112,20 @@ const checkKinds: Record<string, Schema> = {
     { receiver: str('The receiver\'s name.', { pattern: NODE_NAME }), from: ipv4('Only datagrams from this source.'), to: ipv4('Only datagrams to this destination (e.g. the group).'), packets: int('Exactly this many.'), min: counts.min, max: counts.max },
     ['receiver'],
   ),
+  sql: obj(
+    'Read-only SQL (one SELECT/WITH/VALUES) over the run\'s trace so far: the views trace(seq, t, node, fn, kind, pkt, parent, data JSON) and trace_packets. equals/min/max judge the first column of the first row; rows the number of rows or the rows themselves. Default: at least one row.',
+    {
+      query: str('The query, e.g. SELECT count(*) FROM trace WHERE fn = \'ipmr_cache_unresolved\' AND node = \'r1\'.', { minLength: 1 }),
+      equals: { type: ['string', 'number', 'null'], description: 'The value of the first column of the first row.' },
+      min: { type: 'number', description: 'The first value is at least this.' },
+      max: { type: 'number', description: 'The first value is at most this.' },
+      rows: {
+        description: 'The number of rows, or the rows themselves (a list of lists of values), in order.',
+        oneOf: [{ type: 'integer', minimum: 0 }, { type: 'array', items: { type: 'array', items: { type: ['string', 'number', 'null'] } } }],
+      },
+    },
+    ['query'],
+  ),
   trace: obj(
     'Events of the run\'s trace: kernel function, kind, node and payload fields. Default: at least one.',
     {
@@ -118,7 +142,7 @@ const checkKinds: Record<string, Schema> = {
 
 const check: Schema = {
   type: 'object',
-  description: 'One check: common fields plus exactly one of command, delivery, trace.',
+  description: 'One check: common fields plus exactly one of command, delivery, trace, sql.',
   properties: {
     name: str('Short id, unique in the lab.', { pattern: '^[a-zA-Z0-9][a-zA-Z0-9._-]*$' }),
     description: str('What the check verifies, in the student\'s words.'),
@@ -143,6 +167,21 @@ const node: Schema = obj('A node: a network namespace.', {
   role: { enum: ['host', 'router'], description: 'host (default) or router.' },
   exec: { type: 'array', items: { type: 'string' }, description: 'Commands run at start, in order (containerlab\'s key; .startup syntax).' },
   startup: str('A .startup file with the start commands, relative to the lab file (Kathara style).'),
+  daemon: obj(
+    'The daemon the node runs, started after every node\'s start commands (a TypeScript script against labs/daemons/daemon-api.d.ts).',
+    {
+      script: str('The script the student starts from, relative to the lab file (`--daemon NODE=FILE` replaces it).', { minLength: 1 }),
+      solution: str('The reference solution, relative to the lab file: run instead of `script` with --solution.', { minLength: 1 }),
+      args: { type: 'array', items: { type: 'string' }, description: 'Command-line arguments: the daemon\'s argv is [script, ...args].' },
+    },
+    ['script'],
+  ),
+  files: {
+    type: 'object',
+    description: 'Files the node\'s daemons read with readFile(path): absolute path -> content, e.g. "/etc/smcroute.conf": "phyint eth0 enable".',
+    propertyNames: { pattern: '^/[^\\0]*$' },
+    additionalProperties: { type: 'string' },
+  },
 });
 
 export const LAB_SCHEMA: Schema = {

@@ -5,6 +5,7 @@
 import { tokenize } from '../../../engine/iproute2/tokenize.js';
 import type { LabFileError, Located, PathPart } from './lab-errors.js';
 import { asList, splitEndpoint, type RawLab } from './lab-raw.js';
+import { checkReadOnlySql, SqlRejected } from '../store/readonly-sql.js';
 
 /** A node's start commands, each with the place it was written. */
 export interface NodeCommands {
@@ -84,6 +85,11 @@ export function semanticErrors(raw: RawLab, loc: Located, startup: Map<string, N
       if (body === null || typeof body !== 'object') return;
       const b = body as Record<string, unknown>;
       nodeRef([...ap, 'node'], b.node as string | undefined);
+      if (kind === 'daemon' && b.script === undefined) {
+        const n = raw.topology.nodes[String(b.node)];
+        if (nodes.has(String(b.node)) && !n?.daemon) err([...ap, 'node'], `node "${String(b.node)}" has no daemon (give it topology.nodes.${String(b.node)}.daemon, or give this action a script)`);
+        if (b.args !== undefined) err([...ap, 'args'], '"args" goes with "script" (the node\'s own daemon takes topology.nodes.NODE.daemon.args)');
+      }
       if (kind === 'udp-receiver') {
         const rn = String(b.name);
         if (receivers.has(rn)) err([...ap, 'name'], `receiver "${rn}" is already defined`);
@@ -94,8 +100,19 @@ export function semanticErrors(raw: RawLab, loc: Located, startup: Map<string, N
       const cp: PathPart[] = [...sp, 'checks', i];
       if (checkNames.has(c.name)) err([...cp, 'name'], `check name "${c.name}" is used twice`);
       checkNames.add(c.name);
-      const kinds = (['command', 'delivery', 'trace'] as const).filter((k) => c[k] !== undefined);
-      if (kinds.length !== 1) err(cp, kinds.length === 0 ? 'a check needs one of "command", "delivery", "trace"' : `a check has one kind, got ${kinds.map((k) => `"${k}"`).join(' and ')}`);
+      const kinds = (['command', 'delivery', 'trace', 'sql'] as const).filter((k) => c[k] !== undefined);
+      if (kinds.length !== 1) err(cp, kinds.length === 0 ? 'a check needs one of "command", "delivery", "trace", "sql"' : `a check has one kind, got ${kinds.map((k) => `"${k}"`).join(' and ')}`);
+      if (c.sql) {
+        try {
+          checkReadOnlySql(c.sql.query);
+        } catch (e) {
+          if (!(e instanceof SqlRejected)) throw e;
+          err([...cp, 'sql', 'query'], e.message);
+        }
+        const given = (['equals', 'min', 'max', 'rows'] as const).filter((k) => c.sql![k] !== undefined);
+        if (c.sql.rows !== undefined && given.length > 1) err([...cp, 'sql'], 'give "rows" or "equals"/"min"/"max", not both');
+        if (c.sql.equals !== undefined && (c.sql.min !== undefined || c.sql.max !== undefined)) err([...cp, 'sql'], 'give "equals" or "min"/"max", not both');
+      }
       if (c.command) {
         nodeRef([...cp, 'command', 'node'], c.command.node);
         asList(c.command.regex)?.forEach((r, j) => {

@@ -29,10 +29,14 @@ export class LabSession {
   constructor(
     readonly spec: LabSpec,
     /** `sinks` see the whole run from its first event (e.g. a SqliteSink recording it). */
-    opts: { seed?: number; sinks?: readonly TraceSink[] } = {},
+    /** `recorders` make sinks that need the network (a ReplayRecorder); they are added before `sinks`. */
+    opts: { seed?: number; sinks?: readonly TraceSink[]; recorders?: readonly ((net: Network) => TraceSink)[] } = {},
   ) {
     this.net = new Network({ seed: opts.seed ?? spec.seed });
+    // The kernel profile the lab asks for: 'book' switches the engine to the behaviour the chapter describes.
+    this.net.profile = spec.profile;
     this.net.sim.trace.addSink(this.trace);
+    for (const make of opts.recorders ?? []) this.net.sim.trace.addSink(make(this.net));
     for (const sink of opts.sinks ?? []) this.net.sim.trace.addSink(sink);
     for (const n of spec.nodes) {
       const ns = this.net.addNode(n.name, n.role);

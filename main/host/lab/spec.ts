@@ -2,7 +2,7 @@
 // CLI consume. Topology follows containerlab (nodes, links with endpoints) plus LAN segments; node setup
 // is a list of .startup-style commands.
 
-import type { LabStep } from './steps.js';
+import type { LabStep, SourcePos } from './steps.js';
 
 export type NodeRole = 'host' | 'router';
 
@@ -13,6 +13,26 @@ export interface LabNodeSpec {
   startup: string[];
   /** Where the startup commands came from, for error positions: file and the line of each command. */
   startupSource?: { file: string; lines: number[] };
+  /** The daemon the node runs once every node's start commands ran (lab-daemons.ts). */
+  daemon?: LabDaemonSpec;
+  /** Files the node's daemons read with readFile(path): absolute path → content (e.g. /etc/smcroute.conf). */
+  files?: Record<string, string>;
+}
+
+/** A daemon script: its name as the student sees it (error positions) and its TypeScript source. */
+export interface DaemonScript {
+  file: string;
+  source: string;
+}
+
+export interface LabDaemonSpec {
+  /** What the student starts from (or their own script: `--daemon NODE=FILE`). */
+  script: DaemonScript;
+  /** The reference solution, run instead of `script` when grading the solution (`--solution`). */
+  solution?: DaemonScript;
+  /** Command-line arguments: the guest's argv is [file, ...args]. */
+  args: string[];
+  at?: SourcePos;
 }
 
 export interface EndpointSpec {

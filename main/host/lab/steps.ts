@@ -89,7 +89,17 @@ export interface WaitAction {
   duration: Nanos;
 }
 
-export type LabAction = (UdpReceiverAction | UdpSenderAction | PingAction | MembershipAction | LinkAction | CommandAction | WaitAction) & { at?: SourcePos };
+/** Start, stop (the process dies: its sockets close) or restart a node's daemon, or a lab-supplied extra process. */
+export interface DaemonAction {
+  type: 'daemon';
+  node: string;
+  do: 'start' | 'stop' | 'restart';
+  /** An extra process running this lab script (e.g. a second daemon), instead of the node's own daemon. */
+  script?: { file: string; source: string };
+  args?: string[];
+}
+
+export type LabAction = (DaemonAction | UdpReceiverAction | UdpSenderAction | PingAction | MembershipAction | LinkAction | CommandAction | WaitAction) & { at?: SourcePos };
 
 /** What every check has. New check kinds (e.g. `sql` over the stored trace) add a member to LabCheck. */
 export interface CheckBase {
@@ -141,4 +151,17 @@ export interface TraceCheck extends CheckBase {
   max?: number;
 }
 
-export type LabCheck = CommandCheck | DeliveryCheck | TraceCheck;
+/**
+ * Read-only SQL over the run's trace so far (the store's `trace` and `trace_packets` views). `equals`,
+ * `min`, `max` judge the first column of the first row; `rows` the number of rows or the rows themselves.
+ */
+export interface SqlCheck extends CheckBase {
+  type: 'sql';
+  query: string;
+  equals?: string | number | null;
+  min?: number;
+  max?: number;
+  rows?: number | Array<Array<string | number | null>>;
+}
+
+export type LabCheck = CommandCheck | DeliveryCheck | TraceCheck | SqlCheck;

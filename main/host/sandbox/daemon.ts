@@ -44,6 +44,13 @@ export interface DaemonOptions {
    * the daemon runs at the same simulated instant, after the kernel work already queued for it.
    */
   wakeupLatency?: Nanos;
+  /** Command-line arguments after the program name: the guest's `argv` is [file, ...args], as C's argv. */
+  args?: string[];
+  /**
+   * The node's lab-supplied files, absolute path → content (e.g. "/etc/smcroute.conf"), read-only. The guest
+   * reads them with `readFile(path)`; any other path is ENOENT. No host file is ever reachable.
+   */
+  files?: Record<string, string>;
 }
 
 /** Nesting deeper than this in one API call is refused before the host parses it (the host's stack is finite). */
@@ -160,12 +167,22 @@ export class Daemon {
       const consts = ctx.newString(JSON.stringify(GUEST_CONSTANTS));
       ctx.setProp(ctx.global, '__constants', consts);
       consts.dispose();
+      const bootInfo = ctx.newString(JSON.stringify(this.bootInfo()));
+      ctx.setProp(ctx.global, '__boot', bootInfo);
+      bootInfo.dispose();
       const prelude = this.cross(this.limits.cpuChecksForStart, 'the API prelude', () => ctx.evalCode(PRELUDE_SOURCE, PRELUDE_FILE), true);
       if (!prelude) return;
       this.dispatchFn = prelude;
       const ok = this.cross(this.limits.cpuChecksForStart, 'the top level', () => ctx.evalCode(this.code!.code, this.file));
       if (ok) ok.dispose();
     });
+  }
+
+  /** argv and the lab's files, copied as plain strings (whatever the caller passed, only strings cross). */
+  private bootInfo(): { argv: string[]; files: [string, string][] } {
+    const argv = [this.file, ...(this.opts.args ?? []).map(String)];
+    const files = Object.entries(this.opts.files ?? {}).map(([k, v]): [string, string] => [String(k), String(v)]);
+    return { argv, files };
   }
 
   private interrupt(): boolean {

@@ -7,7 +7,6 @@ import type { UdpSocket } from '../../../engine/ipv4/udp.js';
 import { toHex } from '../../../engine/wire/hex.js';
 import { formatIpv4, type Ipv4Addr } from '../../../engine/wire/inet.js';
 import type { JsonValue } from '../../../engine/sim/trace.js';
-import { ApiUsageError } from './marshal.js';
 import { rawGuestMessage } from './raw-message.js';
 
 /** A received message for the guest: JSON fields, and which of them are hex bytes to become Uint8Arrays. */
@@ -76,8 +75,9 @@ class RawDaemonSocket implements DaemonSocket {
     return this.sk.protocol;
   }
 
-  bind(): void {
-    throw new ApiUsageError('bind() on a raw socket is not modelled by the engine');
+  /** raw_bind(): an address only (a raw socket has no port; the kernel ignores sin_port). */
+  bind(addr: Ipv4Addr): void {
+    this.sk.bind(addr);
   }
 
   sendto(data: Uint8Array, addr: Ipv4Addr): void {

@@ -6,7 +6,7 @@ import * as C from '../../../engine/socket/constants.js';
 import { Errno, KernelError } from '../../../engine/net/errno.js';
 import type { SockoptValue } from '../../../engine/socket/sockopt.js';
 import { SIOCGETSGCNT, SIOCGETVIFCNT, type Mfcctl, type SiocSgReq, type SiocVifReq, type Vifctl } from '../../../engine/ipv4/ipmr-types.js';
-import type { IpMreqn } from '../../../engine/socket/inet-sock.js';
+import type { IpMreqn, IpMreqSource } from '../../../engine/socket/inet-sock.js';
 import { formatIpv4, parseIpv4, type Ipv4Addr } from '../../../engine/wire/inet.js';
 
 /** A mistake in how the API was called (not an errno): thrown into the guest as a TypeError. */
@@ -83,6 +83,8 @@ function mfcctl(o: JsonObject): Mfcctl {
   const ttlsIn = o.mfcc_ttls ?? [];
   if (!Array.isArray(ttlsIn) || ttlsIn.length > 32) throw new ApiUsageError('mfcc_ttls must be an array of at most MAXVIFS (32) numbers');
   const ttls = ttlsIn.map((t, i) => {
+    // A hole in a sparse array (`ttls[3] = 1`) crosses the bridge as null: an unset slot, 0 as in C.
+    if (t === null) return 0;
     const n = intArg(t, `mfcc_ttls[${i}]`);
     if (n < 0 || n > 255) throw new ApiUsageError(`mfcc_ttls[${i}] must be 0..255 (a u8), got ${n}`);
     return n;
@@ -98,6 +100,11 @@ function ipMreqn(o: JsonObject): IpMreqn {
   const i = optInt(o, 'imr_ifindex');
   if (i) m.ifindex = i;
   return m;
+}
+
+/** struct ip_mreq_source: group, local interface address, source. */
+function ipMreqSource(o: JsonObject): IpMreqSource {
+  return { multiaddr: addrArg(o.imr_multiaddr, 'imr_multiaddr'), interface: optAddr(o, 'imr_interface') ?? 0, sourceaddr: addrArg(o.imr_sourceaddr, 'imr_sourceaddr') };
 }
 
 /** The engine's value for setsockopt(level, optname, value). */
@@ -124,6 +131,11 @@ export function sockoptIn(level: number, optname: number, value: unknown): Socko
       case C.IP_DROP_MEMBERSHIP:
       case C.IP_MULTICAST_IF:
         return ipMreqn(value);
+      case C.IP_ADD_SOURCE_MEMBERSHIP:
+      case C.IP_DROP_SOURCE_MEMBERSHIP:
+      case C.IP_BLOCK_SOURCE:
+      case C.IP_UNBLOCK_SOURCE:
+        return ipMreqSource(value) as unknown as SockoptValue;
     }
   }
   // An option that takes an int given a struct: the kernel would read garbage; say EINVAL as it does for bad lengths.

@@ -11,8 +11,10 @@ export const PRELUDE_SOURCE = String.raw`(function () {
 const G = globalThis;
 const host = G.__host;
 const constants = JSON.parse(G.__constants);
+const bootInfo = JSON.parse(G.__boot);
 delete G.__host;
 delete G.__constants;
+delete G.__boot;
 const stringify = JSON.stringify, parse = JSON.parse;
 const MapCtor = Map, U8 = Uint8Array, ErrorCtor = Error, TypeErrorCtor = TypeError;
 let cursor = -1;
@@ -130,12 +132,21 @@ const SimDate = new Proxy(RealDate, {
 RealDate.now = now;
 Object.defineProperty(RealDate.prototype, 'constructor', { value: SimDate, writable: true, configurable: true });
 
+// The node's lab-supplied files (path → content): a Map, so a path like "__proto__" is just a key.
+const files = new MapCtor(bootInfo.files);
+function readFile(path) {
+  if (typeof path !== 'string') throw new TypeErrorCtor('readFile(path): path must be a string');
+  if (files.has(path)) return files.get(path);
+  throw new OSError(2, 'ENOENT', 'open(' + path + '): No such file or directory (ENOENT)', 'open');
+}
+
 function requireBlocked(name) {
   throw new ErrorCtor('import ' + stringify(String(name)) + ': a daemon runs in a sandbox without modules; the daemon API is global (see daemon-api.d.ts)');
 }
 
 const api = {
-  OSError, socket, log, ip, now,
+  OSError, socket, log, ip, now, readFile,
+  argv: bootInfo.argv,
   interfaces: () => call('interfaces', []),
   setsockopt: (s, level, optname, value) => s.setsockopt(level, optname, value),
   getsockopt: (s, level, optname) => s.getsockopt(level, optname),

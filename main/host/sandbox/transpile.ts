@@ -40,11 +40,33 @@ function lookup(segs: readonly Segment[], column: number): Segment | undefined {
   return found;
 }
 
+/** The prologue sucrase puts in front of line 1. */
+const USE_STRICT = '"use strict";';
+
+/**
+ * Where generated column `col` (0-based) of `gen` sits in `src`, when `gen` is `src` with pieces deleted:
+ * each generated character is matched to the next equal source character. null when `gen` is not such a
+ * subsequence (sucrase added text: the "use strict" prologue, import rewrites).
+ */
+export function alignColumn(gen: string, src: string, col: number): number | null {
+  let j = 0;
+  let at: number | null = null;
+  for (let i = 0; i < gen.length; i++) {
+    const k = src.indexOf(gen[i]!, j);
+    if (k < 0) return null;
+    if (i === col) at = k;
+    j = k + 1;
+  }
+  // A column just past the end of the line (QuickJS points there for a missing token): past the source line.
+  return at ?? (col >= gen.length ? src.length + (col - gen.length) : null);
+}
+
 export function transpileDaemon(source: string, file: string): Transpiled {
   let out;
   try {
     // 'imports' turns ES module syntax into calls the sandbox answers (an import fails with a clear message).
-    out = transform(source, { transforms: ['typescript', 'imports'], filePath: file, sourceMapOptions: { compiledFilename: `${file}.js` } });
+    // disableESTransforms: QuickJS runs ?? and ?. itself; rewriting them into helper calls would move columns.
+    out = transform(source, { transforms: ['typescript', 'imports'], disableESTransforms: true, filePath: file, sourceMapOptions: { compiledFilename: `${file}.js` } });
   } catch (e) {
     const loc = (e as { loc?: { line: number; column: number } }).loc;
     const message = e instanceof Error ? e.message.replace(/^Error transforming [^:]*: /, '').replace(/ \(\d+:\d+\)$/, '') : String(e);
@@ -58,6 +80,17 @@ export function transpileDaemon(source: string, file: string): Transpiled {
     file,
     code: out.code,
     toSource(line: number, column: number): SourcePosition {
+      // sucrase keeps every line and only deletes (types, `!`, `as T`) within one, so a generated line is
+      // the source line with gaps: align the two texts directly. Its source map's column at a line start
+      // carries over from the previous line (seen: line 65 col 16 mapped to col 56), so it is the fallback.
+      let gen = genLines[line - 1] ?? '';
+      let genCol = column - 1;
+      if (line === 1 && gen.startsWith(USE_STRICT) && !(srcLines[0] ?? '').startsWith(USE_STRICT)) {
+        gen = gen.slice(USE_STRICT.length);
+        genCol -= USE_STRICT.length;
+      }
+      const aligned = genCol >= 0 ? alignColumn(gen, srcLines[line - 1] ?? '', genCol) : null;
+      if (aligned !== null) return { file, line, column: aligned + 1 };
       const seg = lookup(lines[line - 1] ?? [], column - 1);
       if (!seg) return { file, line, column };
       let col = seg.srcColumn + (column - 1 - seg.genColumn);

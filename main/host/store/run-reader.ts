@@ -172,8 +172,9 @@ export class RunReader {
     };
     cond('e.seq >= ?', f.fromSeq);
     cond('e.seq <= ?', f.toSeq);
-    cond('e.t >= ?', f.tFrom);
-    cond('e.t <= ?', f.tTo);
+    // Time never decreases along seq: a time range is a seq range, found on the primary key (no index on t).
+    if (f.tFrom !== undefined) cond('e.seq >= ?', await this.firstSeqAtOrAfter(f.tFrom));
+    if (f.tTo !== undefined) cond('e.seq < ?', await this.firstSeqAtOrAfter(f.tTo + 1));
     cond('e.pkt = ?', f.pkt);
     if (f.node !== undefined) names('node', 'nodes', f.node);
     if (f.fn !== undefined) names('fn', 'fns', f.fn);
@@ -181,6 +182,22 @@ export class RunReader {
     const sql = `SELECT ${EVENT_COLUMNS} FROM ${EVENT_FROM}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY e.seq LIMIT ?`;
     params.push(f.limit ?? 1000);
     return (await all<EventRow>(this.db, sql, params)).map(toEvent);
+  }
+
+  /** The first event seq at or after simulated time `t` (one past the last event if none), by binary search on seq. */
+  async firstSeqAtOrAfter(t: Nanos): Promise<number> {
+    const b = await get<{ lo: number | null; hi: number | null }>(this.db, 'SELECT min(seq) AS lo, max(seq) AS hi FROM events');
+    if (b?.lo === null || b?.lo === undefined || b.hi === null) return 1;
+    let lo = b.lo;
+    let hi = b.hi + 1;
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi) / 2);
+      const r = await get<{ seq: number; t: number }>(this.db, 'SELECT seq, t FROM events WHERE seq >= ? ORDER BY seq LIMIT 1', [mid]);
+      if (!r) hi = mid;
+      else if (r.t >= t) hi = mid;
+      else lo = r.seq + 1;
+    }
+    return lo;
   }
 
   /** The causal chain up to `seq`: its root cause first, `seq` itself last. */
@@ -264,6 +281,11 @@ export class RunReader {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** Trusted SQL from the host's own modules (replay): no read-only-SQL screening, no row limit. Users go through query(). */
+  select<T = SqlRow>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
+    return all<T>(this.db, sql, params);
   }
 
   close(): Promise<void> {

@@ -61,8 +61,26 @@ CREATE VIEW trace_packets AS
 ${KINDS.map((k, i) => `INSERT INTO kinds (id, name) VALUES (${i + 1}, '${k}');`).join('\n')}
 `;
 
+/**
+ * Version 2: replay state (main/host/replay/). `snapshots` holds every node's state after event `seq`
+ * (JSON, deflated when `format` says so); `state_deltas` the per-node patch of the parts that changed
+ * with event `seq` (engine/state/state-diff.ts); `node_views` each node's `ip` and `/proc` views when
+ * the run ended. The t and kind indexes go (22 bytes per event): time ranges are seq ranges found on the
+ * primary key (RunReader.firstSeqAtOrAfter), and a kind (12 values) selects too much for an index to
+ * beat a scan in seq order — with them, `kind IN (...) ORDER BY seq LIMIT n` sorted every match first
+ * (EXPLAIN QUERY PLAN: USE TEMP B-TREE); the report's kind queries took 0.13/0.16 s with and 0.09/0.18 s
+ * without on a 190k-event run (test/bench/replay.ts notes).
+ */
+const V2 = `
+DROP INDEX events_t;
+DROP INDEX events_kind;
+CREATE TABLE snapshots (seq INTEGER PRIMARY KEY, t INTEGER NOT NULL, format TEXT NOT NULL, state BLOB NOT NULL);
+CREATE TABLE state_deltas (seq INTEGER NOT NULL, node INTEGER NOT NULL, patch TEXT NOT NULL, PRIMARY KEY (seq, node)) WITHOUT ROWID;
+CREATE TABLE node_views (node TEXT NOT NULL, view TEXT NOT NULL, text TEXT NOT NULL, PRIMARY KEY (node, view));
+`;
+
 /** MIGRATIONS[i] brings a database from schema version i to i + 1. Append; never edit a released one. */
-const MIGRATIONS: readonly string[] = [V1];
+const MIGRATIONS: readonly string[] = [V1, V2];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 

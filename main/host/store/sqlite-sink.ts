@@ -38,8 +38,19 @@ const TABLES: readonly TableSpec[] = [
   { name: 'fns', columns: [['id', 'int'], ['name', 'text']] },
   { name: 'devices', columns: [['id', 'int'], ['node', 'int'], ['name', 'text']] },
   { name: 'packets', columns: [['id', 'int'], ['t', 'int'], ['dev', 'int'], ['bytes', 'blob'], ['origin', 'int']], markColumn: 'id' },
+  // Replay state goes before events: a commit that holds event N holds the state rows written before it
+  // (the recorder writes the state after event N-1 when event N arrives), so a killed run replays up to N-1.
+  { name: 'snapshots', columns: [['seq', 'int'], ['t', 'int'], ['format', 'text'], ['state', 'blob']] },
+  { name: 'state_deltas', columns: [['seq', 'int'], ['node', 'int'], ['patch', 'text']] },
   { name: 'events', columns: [['seq', 'int'], ['t', 'int'], ['node', 'int'], ['fn', 'int'], ['kind', 'int'], ['pkt', 'int'], ['parent', 'int'], ['data', 'text']], markColumn: 'seq' },
+  { name: 'node_views', columns: [['node', 'text'], ['view', 'text'], ['text', 'text']] },
 ];
+
+/** Rows of the replay tables (schema version 2), written by a recorder through its sink. */
+export type StateRow =
+  | { table: 'snapshots'; seq: number; t: Nanos; format: string; state: Uint8Array }
+  | { table: 'state_deltas'; seq: number; node: string; patch: string }
+  | { table: 'node_views'; node: string; view: string; text: string };
 
 export class SqliteSink implements TraceSink {
   private readonly nodeIds = new Map<string, number>();
@@ -47,6 +58,8 @@ export class SqliteSink implements TraceSink {
   private readonly devIds = new Map<string, number>();
   private events = 0;
   private packets = 0;
+  private lastEventSeq = 0;
+  private readonly closeHooks: (() => void)[] = [];
   private closed = false;
   private timer: ReturnType<typeof setInterval> | null = null;
 
@@ -101,6 +114,25 @@ export class SqliteSink implements TraceSink {
     if (data === '{}') data = null;
     this.writer.add('events', [ev.seq, ev.t, node, fn, kind, ev.pkt, ev.parent, data]);
     this.events++;
+    this.lastEventSeq = ev.seq;
+  }
+
+  /** The seq of the last event written (0 before the first). */
+  get lastSeq(): number {
+    return this.lastEventSeq;
+  }
+
+  /** Writes a replay row (snapshots, state deltas, final node views) in the run's transaction stream. */
+  state(row: StateRow): void {
+    if (this.closed) return;
+    if (row.table === 'snapshots') this.writer.add('snapshots', [row.seq, row.t, row.format, row.state]);
+    else if (row.table === 'state_deltas') this.writer.add('state_deltas', [row.seq, this.nodeId(row.node), row.patch]);
+    else this.writer.add('node_views', [row.node, row.view, row.text]);
+  }
+
+  /** `hook` runs at the start of close(), before the last rows are committed (a recorder writes the final state there). */
+  onClose(hook: () => void): void {
+    this.closeHooks.push(hook);
   }
 
   packet(p: PacketRecord): void {
@@ -155,6 +187,7 @@ export class SqliteSink implements TraceSink {
   /** Commits the rest, records the fingerprint and end time, marks the run complete and closes the file. */
   async close(end: RunEnd): Promise<void> {
     if (this.closed) return;
+    for (const hook of this.closeHooks) hook();
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
     try {

@@ -7,8 +7,10 @@ Operations (all fields JSON):
   socket   {ns, name, type: "raw"|"udp"|"any", family?, stype?, proto}
   setsockopt {sock, level, opt, hex}          -> errno or ok (optlen = len(hex)/2)
   getsockopt {sock, level, opt, len}          -> value (int, little-endian) or errno
+  getbuf   {sock, level, opt, hex, len}       -> value-result getsockopt (IP_MSFILTER): the bytes back, or errno
   vifcnt   {sock, vifi}                       -> SIOCGETVIFCNT counters or errno
   sgcnt    {sock, src, grp}                   -> SIOCGETSGCNT counters or errno
+  ioctl    {sock, req}                        -> any other request on a zeroed 40-byte buffer: ok or errno
   join     {sock, group, ifindex}             -> IP_ADD_MEMBERSHIP (ip_mreqn)
   udp      {sock, dst, port, ttl, ifindex, count, size, loop} -> sends count datagrams
   rawsend  {sock, dst, hex, ttl, ifindex}     -> sendto() on a raw socket (the kernel builds the header)
@@ -16,6 +18,7 @@ Operations (all fields JSON):
   close    {sock}
   sleep    {s}
   read     {ns, path}                         -> file text, read inside ns
+  write    {ns, path, text}                   -> writes a /proc/sys file inside ns: ok or errno
   ip       {ns, args}                         -> `ip -n ns ARGS` while the sockets are open
 """
 import ctypes
@@ -82,6 +85,12 @@ def run(op):
             return {"value": int.from_bytes(b, "little")}
         except OSError as e:
             return err(e)
+    if k == "getbuf":
+        buf = ctypes.create_string_buffer(bytes.fromhex(op["hex"]).ljust(op["len"], b"\0"), op["len"])
+        ln = ctypes.c_uint32(op["len"])
+        if libc.getsockopt(socks[op["sock"]].fileno(), op["level"], op["opt"], buf, ctypes.byref(ln)) != 0:
+            return err(OSError(ctypes.get_errno(), "getsockopt"))
+        return {"hex": buf.raw[:ln.value].hex()}
     if k == "vifcnt":
         buf = bytearray(struct.pack("=H6xQQQQ", op["vifi"], 0, 0, 0, 0))
         try:
@@ -98,6 +107,13 @@ def run(op):
             return err(e)
         pk, by, wr = struct.unpack("=QQQ", buf[8:])
         return {"pktcnt": pk, "bytecnt": by, "wrongIf": wr}
+    if k == "ioctl":
+        buf = bytearray(40)
+        try:
+            fcntl.ioctl(socks[op["sock"]].fileno(), op["req"], buf, True)
+            return {"ok": True}
+        except OSError as e:
+            return err(e)
     if k == "join":
         m = socket.inet_aton(op["group"]) + bytes(4) + struct.pack("=i", op["ifindex"])
         try:
@@ -144,6 +160,14 @@ def run(op):
         enter(op["ns"])
         with open(op["path"]) as f:
             return {"text": f.read()}
+    if k == "write":
+        enter(op["ns"])
+        try:
+            with open(op["path"], "w") as f:
+                f.write(op["text"])
+            return {"ok": True}
+        except OSError as e:
+            return err(e)
     if k == "ip":
         r = subprocess.run(["ip", "-n", op["ns"], *shlex.split(op["args"])], capture_output=True, text=True,
                            env={**os.environ, "LC_ALL": "C"})

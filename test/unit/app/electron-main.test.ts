@@ -14,10 +14,16 @@ const mocks = vi.hoisted(() => ({
 
 vi.mock('electron', () => ({
   app: { on: vi.fn(), whenReady: vi.fn(), quit: vi.fn(), exit: vi.fn() },
-  BrowserWindow: vi.fn(),
+  BrowserWindow: vi.fn(function () {
+    return { once: vi.fn(), show: vi.fn(), loadURL: vi.fn(async () => {}) };
+  }),
   ipcMain: { handle: vi.fn((channel: string, fn: (event: unknown, arg: unknown) => Promise<unknown>) => mocks.handlers.set(channel, fn)) },
   protocol: { registerSchemesAsPrivileged: mocks.registerSchemesAsPrivileged, handle: vi.fn() },
   session: {},
+  dialog: {
+    showOpenDialog: vi.fn(async () => ({ canceled: false, filePaths: ['/home/u/labs/mine.yaml'] })),
+    showSaveDialog: vi.fn(async () => ({ canceled: false, filePath: '/home/u/labs/new-lab' })),
+  },
 }));
 
 const shell = await import('../../../main/electron.js');
@@ -33,10 +39,14 @@ describe('Electron main process', () => {
     expect(shell.START_URL).toBe('app://workbench/index.html');
   });
 
-  it('opens the window isolated and sandboxed, without Node, with the CommonJS preload', () => {
-    const w = shell.windowOptions().webPreferences!;
-    expect(w).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, nodeIntegrationInWorker: false, webSecurity: true, webviewTag: false, allowRunningInsecureContent: false });
+  it('opens the window isolated and sandboxed, without Node, with the CommonJS preload', async () => {
+    const { BrowserWindow } = await import('electron');
+    const win = shell.createWindow() as unknown as { loadURL: ReturnType<typeof vi.fn> };
+    const opts = vi.mocked(BrowserWindow).mock.calls.at(-1)![0]!;
+    const w = opts.webPreferences!;
+    expect(w).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, nodeIntegrationInWorker: false, webSecurity: true, webviewTag: false, allowRunningInsecureContent: false, disableBlinkFeatures: 'Auxclick' });
     expect(w.preload).toMatch(/[/\\]preload\.cjs$/);
+    expect(win.loadURL).toHaveBeenCalledWith('app://workbench/index.html');
   });
 
   it('serves the renderer build on app://workbench with the CSP, and nothing outside it', async () => {
@@ -64,6 +74,19 @@ describe('Electron main process', () => {
     await expect(run({ senderFrame: null }, { node: 'r1', line: 'true' })).rejects.toThrow('EPERM');
     await expect(run(frame('app://workbench/index.html'), { node: 'r1', line: 'true', x: 1 })).rejects.toThrow('EINVAL: runCommand: unknown field "x"');
     await expect(mocks.handlers.get('workbench:getLab')!(frame('app://workbench/'), 'x')).rejects.toThrow('EINVAL: getLab: takes no argument');
+  });
+
+  it('answers lab file dialogs in the shell (validated, our frame only); the lab worker has none', async () => {
+    const { dialog } = await import('electron');
+    shell.registerIpc(inProcessBackend(DEFAULT_LAB));
+    const pick = mocks.handlers.get('workbench:pickLabFile')!;
+    const top = frame('app://workbench/index.html');
+    await expect(pick(top, { mode: 'open', suggested: null })).resolves.toBe('/home/u/labs/mine.yaml');
+    await expect(pick(top, { mode: 'save', suggested: '/home/u/labs/x.yaml' })).resolves.toBe('/home/u/labs/new-lab.yaml');
+    expect(vi.mocked(dialog.showSaveDialog).mock.calls[0]![0]).toMatchObject({ defaultPath: '/home/u/labs/x.yaml', filters: [{ name: 'Lab files', extensions: ['yaml', 'yml'] }] });
+    await expect(pick(frame('https://evil.example/'), { mode: 'open', suggested: null })).rejects.toThrow('EPERM');
+    await expect(pick(top, { mode: 'delete', suggested: null })).rejects.toThrow('EINVAL: pickLabFile.mode');
+    await expect(inProcessBackend(DEFAULT_LAB).invoke('pickLabFile', { mode: 'open', suggested: null })).rejects.toThrow(/only in the desktop app/);
   });
 
   it('blocks navigation, redirects, <webview> and new windows', () => {

@@ -118,7 +118,7 @@ describe('event exports', () => {
 
 describe('workbench export usage', () => {
   it('needs exactly one format and one run file, and says so', async () => {
-    expect(await cli([rec.file])).toMatchObject({ rc: 2, err: "workbench: export: give exactly one of --pcapng, --csv, --json\nTry 'workbench export --help'.\n" });
+    expect(await cli([rec.file])).toMatchObject({ rc: 2, err: "workbench: export: give exactly one of --pcapng, --csv, --json, --html, --pdf\nTry 'workbench export --help'.\n" });
     expect(await cli([rec.file, '--csv', '--json'])).toMatchObject({ rc: 2 });
     expect(await cli(['--csv'])).toMatchObject({ rc: 2, err: expect.stringContaining('no run file given') });
     expect(await cli([rec.file, '--csv', '-o', rec.file])).toMatchObject({ rc: 2, err: expect.stringContaining('overwrite the run file') });

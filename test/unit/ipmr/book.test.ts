@@ -4,7 +4,10 @@
 
 import { describe, expect, it } from 'vitest';
 import { readProcFile } from '../../../engine/iproute2/procfs.js';
-import { IGMPMSG_NOCACHE } from '../../../engine/wire/igmpmsg.js';
+import { IGMPMSG_NOCACHE, IGMPMSG_WRONGVIF, IGMPMSG_WRVIFWHOLE } from '../../../engine/wire/igmpmsg.js';
+import { Errno, KernelError } from '../../../engine/net/errno.js';
+import { IPPROTO_IP, MRT_FLUSH, MRT_PIM } from '../../../engine/socket/constants.js';
+import { setsockopt } from '../../../engine/socket/socket.js';
 import { ip4 } from '../helpers/topo.js';
 import { mrLab } from './lab.js';
 
@@ -43,6 +46,30 @@ describe('the book profile (3.x ipmr)', () => {
       lab.run();
       expect(d.queue.filter((m) => m.upcall?.msg.msgtype === IGMPMSG_NOCACHE).length).toBe(expected);
       expect(readProcFile(lab.r, '/proc/net/ip_mr_cache').split('\n').length - 2).toBe(expected);
+    }
+  });
+
+  it('has no MRT_FLUSH (ENOPROTOOPT) and takes MRT_PIM 4 as plain PIM, without WRVIFWHOLE', () => {
+    for (const profile of ['book', 'modern'] as const) {
+      const lab = mrLab();
+      lab.net.profile = profile;
+      const d = lab.daemon();
+      const flush = (() => {
+        try {
+          setsockopt(d, IPPROTO_IP, MRT_FLUSH, 1);
+          return 'ok';
+        } catch (e) {
+          return e instanceof KernelError ? Errno[e.errno] : 'throw';
+        }
+      })();
+      expect(flush).toBe(profile === 'book' ? 'ENOPROTOOPT' : 'ok');
+      setsockopt(d, IPPROTO_IP, MRT_PIM, 4);
+      lab.mfc(d, '10.1.0.2', '239.1.1.1', 0, { 1: 1, 2: 1 });
+      lab.sender('h1', 8).sendto(new Uint8Array(1), ip4('239.1.1.1'), 5000);
+      lab.run();
+      // A wrong-interface arrival: WRONGVIF always; the whole packet (WRVIFWHOLE) only in 6.x.
+      const types = d.queue.map((m) => m.upcall?.msg.msgtype);
+      expect(types).toEqual(profile === 'book' ? [IGMPMSG_WRONGVIF] : [IGMPMSG_WRONGVIF, IGMPMSG_WRVIFWHOLE]);
     }
   });
 });

@@ -5,7 +5,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readProcFile } from '../../../engine/iproute2/procfs.js';
 import { KernelError } from '../../../engine/net/errno.js';
-import { AF_INET, IPPROTO_IGMP, IPPROTO_IP, SOCK_RAW } from '../../../engine/socket/constants.js';
+import { AF_INET, IPPROTO_IGMP, IPPROTO_IP, SOCK_RAW, SOL_SOCKET, SO_RCVBUF } from '../../../engine/socket/constants.js';
+import { ipCommand } from '../../../engine/iproute2/ip.js';
+import { tokenize } from '../../../engine/iproute2/tokenize.js';
 import { getsockopt, ioctl, setsockopt, socket, SIOCGETSGCNT, SIOCGETVIFCNT, type Socket } from '../../../engine/socket/socket.js';
 import { ipmrNet } from '../../../engine/ipv4/ipmr.js';
 import { mrLab } from './lab.js';
@@ -26,6 +28,8 @@ const call = fc.oneof(
   fc.record({ k: fc.constant('close' as const), sock: fc.nat(2) }),
   fc.record({ k: fc.constant('send' as const), ttl: fc.integer({ min: 1, max: 9 }), grp: fc.constantFrom(0xef010101, 0xef020202), from: fc.constantFrom('s' as const, 'h1' as const) }),
   fc.record({ k: fc.constant('time' as const), ms: fc.constantFrom(1, 500, 3100, 10_500) }),
+  fc.record({ k: fc.constant('rcvbuf' as const), sock: fc.nat(2), val: fc.integer({ min: -5, max: 5000 }) }),
+  fc.record({ k: fc.constant('ip' as const), args: fc.constantFrom('mrule add iif r1 table 5', 'mrule add iif r0 unreachable', 'mrule del pref 0', 'mrule flush', 'link del pimreg', 'mrule add fwmark 0 table 7') }),
 );
 
 describe('socket calls never throw anything but errno', () => {
@@ -56,6 +60,12 @@ describe('socket calls never throw anything but errno', () => {
               case 'time':
                 lab.run(c.ms);
                 break;
+              case 'rcvbuf':
+                setsockopt(socks[c.sock]!, SOL_SOCKET, SO_RCVBUF, c.val);
+                break;
+              case 'ip':
+                ipCommand(lab.r, tokenize(c.args));
+                break;
             }
           } catch (e) {
             if (!(e instanceof KernelError)) throw e;
@@ -71,6 +81,10 @@ describe('socket calls never throw anything but errno', () => {
           expect(lab.r.devByName(dev)!.inDev.conf.values.mc_forwarding).toBe(vifs);
           expect(lab.r.devByName(dev)!.allmulti).toBe(vifs);
         }
+        // A pimreg device exists exactly for each table with a register VIF, and holds that VIF.
+        const withReg = [...net.tables.values()].filter((t) => t.regVifNum >= 0);
+        expect(lab.r.deviceList().filter((d) => d.kind === 'pimreg').length).toBe(withReg.length);
+        for (const t of withReg) expect(t.vifTable[t.regVifNum]?.dev.name).toBe(t.id === 253 ? 'pimreg' : `pimreg${t.id}`);
       }),
       { numRuns: 300, seed: 4242 },
     );

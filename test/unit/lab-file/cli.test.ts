@@ -46,10 +46,11 @@ describe('workbench lab validate / schema', () => {
     expect(o.stdout).toBe(readFileSync('labs/schema/lab.schema.json', 'utf8'));
   });
 
-  it('rejects bad usage with exit status 2', () => {
-    for (const args of [['lab', 'frob'], ['lab', 'validate'], ['run'], ['run', LAB, '--seed', 'x'], ['check', LAB, '--json', '--csv'], ['check', LAB, '--no-header'], ['check', LAB, '--bogus']]) {
+  it('rejects bad usage with exit status 2', async () => {
+    const d = ['--daemon'];
+    for (const args of [['lab', 'frob'], ['lab', 'validate'], ['run'], ['run', LAB, '--seed', 'x'], ['check', LAB, '--json', '--csv'], ['check', LAB, '--no-header'], ['check', LAB, '--bogus'], ['check', LAB, ...d, 'r1'], ['check', LAB, ...d, 'r9=x.ts'], ['run', LAB, ...d, 'r1=missing.ts'], ['run', LAB, ...d, 'r1=labs/daemons/static-mroute.ts', ...d, 'r1=labs/daemons/static-mroute.ts']]) {
       const { o, cli } = io();
-      expect(main(args, cli), args.join(' ')).toBe(2);
+      expect(await main(args, cli), args.join(' ')).toBe(2);
       expect(o.stderr, args.join(' ')).toMatch(/^workbench: /);
     }
     const bare = io();
@@ -59,9 +60,9 @@ describe('workbench lab validate / schema', () => {
 });
 
 describe('workbench run / check', () => {
-  it('run prints each step, the actions\' output, the check results and the score', () => {
+  it('run prints each step, the actions\' output, the check results and the score', async () => {
     const { o, cli } = io();
-    expect(main(['run', LAB], cli)).toBe(0);
+    expect(await main(['run', LAB], cli)).toBe(0);
     expect(o.stdout).toMatch(/\n\[1\/\d+\] Look around\n {2}r1# ip -br addr\n/);
     expect(o.stdout).toContain('  PASS h1-reachable (1 pt) r1 reaches h1 over the point-to-point link\n');
     expect(o.stdout).toMatch(/ {2}FAIL lan-route \(2 pts\) the kernel's connected route for the LAN\n {7}`ip route show dev eth1` on r1: expected the output to match .*; got no output\n {7}hint: The kernel adds/);
@@ -71,39 +72,39 @@ describe('workbench run / check', () => {
     expect(o.stdout).toMatch(/\nScore: \d+\/\d+ points \(\d+%\)\n$/);
   });
 
-  it('check exits 1 for the starter and 0 for the reference solution', () => {
+  it('check exits 1 for the starter and 0 for the reference solution', async () => {
     const starter = io();
-    expect(main(['check', LAB], starter.cli)).toBe(1);
+    expect(await main(['check', LAB], starter.cli)).toBe(1);
     expect(starter.o.stdout).toMatch(/^PASS h1-reachable/);
     expect(starter.o.stdout).toContain('FAIL lan-route');
     const sol = io();
-    expect(main(['check', LAB, '--solution', '--seed', '2'], sol.cli)).toBe(0);
+    expect(await main(['check', LAB, '--solution', '--seed', '2'], sol.cli)).toBe(0);
     expect(sol.o.stdout).not.toContain('FAIL');
     expect(sol.o.stdout).toMatch(/Score: (\d+)\/\1 points \(100%\), all checks passed\n$/);
   });
 
-  it('check --json and --csv give one record per check', () => {
+  it('check --json and --csv give one record per check', async () => {
     const j = io();
-    expect(main(['check', LAB, '--json'], j.cli)).toBe(1);
+    expect(await main(['check', LAB, '--json'], j.cli)).toBe(1);
     const report = JSON.parse(j.o.stdout);
     expect(report).toMatchObject({ file: LAB, lab: '01-forwarding', seed: 1, passed: false });
     expect(report.checks[0]).toMatchObject({ step: 1, name: 'h1-reachable', passed: true, points: 1, max: 1 });
     const failed = report.checks.find((c: { name: string }) => c.name === 'lan-route');
     expect(failed).toMatchObject({ passed: false, points: 0, max: 2, hint: expect.stringContaining('connected route') });
     const c = io();
-    expect(main(['check', LAB, '--csv'], c.cli)).toBe(1);
+    expect(await main(['check', LAB, '--csv'], c.cli)).toBe(1);
     const lines = c.o.stdout.trimEnd().split('\n');
     expect(lines[0]).toBe('file,lab,seed,step,check,passed,points,max_points,message');
     expect(lines.length).toBe(report.checks.length + 1);
     expect(lines[1]).toBe('labs/01-forwarding.yaml,01-forwarding,1,1,h1-reachable,true,1,1,`ping -c 2 10.1.0.10` on r1: as expected');
     const nh = io();
-    main(['check', LAB, '--csv', '--no-header'], nh.cli);
+    await main(['check', LAB, '--csv', '--no-header'], nh.cli);
     expect(nh.o.stdout).toBe(lines.slice(1).join('\n') + '\n');
   });
 
-  it('check exits 1 with file:line:col errors for a broken lab', () => {
+  it('check exits 1 with file:line:col errors for a broken lab', async () => {
     const { o, cli } = io({ 'x.yaml': 'name: x\ntitle: [\n' });
-    expect(main(['check', 'x.yaml'], cli)).toBe(1);
+    expect(await main(['check', 'x.yaml'], cli)).toBe(1);
     expect(o.stderr).toMatch(/^x\.yaml:\d+:\d+: /);
     expect(o.stdout).toBe('');
   });

@@ -99,7 +99,7 @@ describe('lab file loader', () => {
     const rx = SMALL_LAB.replace('receiver: rx2, packets', 'receiver: rx3, packets');
     expect(errorsOf(rx)).toEqual([`labs/x.yaml:${posOf(rx, 'rx3')}: steps[0].checks[1].delivery.receiver: receiver "rx3" is not started by a udp-receiver action of this or an earlier step`]);
     const none = SMALL_LAB.replace('        delivery: { receiver: rx2, packets: 0 }\n', '');
-    expect(errorsOf(none)).toEqual([`labs/x.yaml:${posOf(none, 'name: rx2-got-none')}: steps[0].checks[1]: a check needs one of "command", "delivery", "trace"`]);
+    expect(errorsOf(none)).toEqual([`labs/x.yaml:${posOf(none, 'name: rx2-got-none')}: steps[0].checks[1]: a check needs one of "command", "delivery", "trace", "sql"`]);
     const both = SMALL_LAB.replace('        delivery: { receiver: rx2, packets: 0 }\n', '        delivery: { receiver: rx2, packets: 0 }\n        trace: { fn: ip_rcv }\n');
     expect(errorsOf(both)[0]).toMatch(/steps\[0\]\.checks\[1\]: a check has one kind, got "delivery" and "trace"$/);
     const re = SMALL_LAB.replace('        delivery: { receiver: rx2, packets: 0 }\n', '        command: { node: r1, run: ip route, regex: "a(b" }\n');

@@ -28,7 +28,7 @@ describe('workbench run --db', () => {
 
     // The same lab and seed without recording gives the same fingerprint: recording changes nothing.
     const plain = new LabRun(loadLabOrThrow('labs/01-forwarding.yaml', { readFile: (p) => readFileSync(p, 'utf8') }), { solution: true });
-    plain.runAll(() => undefined);
+    await plain.runAll(() => undefined);
     expect(plain.session.net.sim.trace.fingerprint()).toBe(fp);
 
     const r = await RunReader.open(db);

@@ -17,9 +17,9 @@ function withSteps(steps: string): LabSpec {
 }
 
 describe('lab run: actions and checks', () => {
-  it('counts what a receiver got by (S,G): all 5 datagrams of the joined group, none on a receiver that did not join', () => {
+  it('counts what a receiver got by (S,G): all 5 datagrams of the joined group, none on a receiver that did not join', async () => {
     const run = new LabRun(load(SMALL_LAB));
-    const report = run.runAll();
+    const report = (await run.runAll());
     expect(run.session.startupErrors).toEqual([]);
     expect(report.steps[0]!.actions.every((a) => a.ok)).toBe(true);
     expect(report.steps[0]!.checks.map((c) => [c.name, c.passed])).toEqual([
@@ -29,7 +29,7 @@ describe('lab run: actions and checks', () => {
     expect([report.points, report.total, report.percent, report.passed]).toEqual([2, 2, 100, true]);
   });
 
-  it('says what was expected and what arrived when a delivery check fails', () => {
+  it('says what was expected and what arrived when a delivery check fails', async () => {
     const spec = withSteps(`steps:
   - title: t
     actions:
@@ -41,7 +41,7 @@ describe('lab run: actions and checks', () => {
       - { name: none-from-s2, delivery: { receiver: rx1, from: 10.2.0.99, packets: 0 } }
       - { name: at-most-2, points: 3, delivery: { receiver: rx1, max: 2 } }
 `);
-    const report = new LabRun(spec).runAll();
+    const report = (await new LabRun(spec).runAll());
     const [want4, none, atMost] = report.steps[0]!.checks;
     expect(want4).toMatchObject({ passed: false, hint: 'count again', message: 'receiver rx1 on rcv1: datagrams from 10.2.0.10: expected 4, got 3 (it received 3 × 10.2.0.10 -> 239.1.1.1)' });
     expect(none).toMatchObject({ passed: true });
@@ -49,7 +49,7 @@ describe('lab run: actions and checks', () => {
     expect([report.points, report.total, report.percent, report.passed]).toEqual([1, 5, 20, false]);
   });
 
-  it('joins and leaves groups on a node: datagrams reach a port-bound receiver only while the node is a member', () => {
+  it('joins and leaves groups on a node: datagrams reach a port-bound receiver only while the node is a member', async () => {
     // IP_MULTICAST_ALL is 1 by default: a socket bound to the port receives every group its host joined.
     const spec = withSteps(`steps:
   - title: joined
@@ -69,13 +69,13 @@ describe('lab run: actions and checks', () => {
     checks:
       - { name: still-2, delivery: { receiver: rx2, to: 239.2.2.2, packets: 2 } }
 `);
-    const report = new LabRun(spec).runAll();
+    const report = (await new LabRun(spec).runAll());
     expect(report.steps.map((s) => s.checks.map((c) => c.passed))).toEqual([[true], [true]]);
     const [, second] = report.steps[1]!.actions;
     expect(second).toMatchObject({ ok: false, output: 'rcv2: setsockopt(IP_DROP_MEMBERSHIP): Cannot assign requested address (EADDRNOTAVAIL)' });
   });
 
-  it('checks command output with equals, contains, regex, absent, exit status and stream, and explains failures', () => {
+  it('checks command output with equals, contains, regex, absent, exit status and stream, and explains failures', async () => {
     const spec = withSteps(`steps:
   - title: t
     checks:
@@ -86,7 +86,7 @@ describe('lab run: actions and checks', () => {
       - { name: rc, command: { node: r1, run: ping -c 1 10.9.0.1, rc: 2, stream: stderr, equals: "ping: connect: Network is unreachable" } }
       - { name: rc-default, command: { node: r1, run: cat /proc/sys/net/nope } }
 `);
-    const checks = new LabRun(spec).runAll().steps[0]!.checks;
+    const checks = (await new LabRun(spec).runAll()).steps[0]!.checks;
     expect(checks.map((c) => [c.name, c.passed])).toEqual([
       ['eq', true],
       ['eq-bad', false],
@@ -100,7 +100,7 @@ describe('lab run: actions and checks', () => {
     expect(checks[5]!.message).toBe('`cat /proc/sys/net/nope` on r1: expected exit status 0, got 1 (cat: /proc/sys/net/nope: No such file or directory); got no output; stderr: cat: /proc/sys/net/nope: No such file or directory');
   });
 
-  it('checks trace events by fn, kind, node and data, in the step or the whole run', () => {
+  it('checks trace events by fn, kind, node and data, in the step or the whole run', async () => {
     const spec = withSteps(`steps:
   - title: down
     actions:
@@ -116,7 +116,7 @@ describe('lab run: actions and checks', () => {
       - { name: step-scope, trace: { fn: dev_close, node: r1, max: 0 } }
       - { name: run-scope, trace: { fn: dev_close, node: r1, scope: run, count: 1 } }
 `);
-    const report = new LabRun(spec).runAll();
+    const report = (await new LabRun(spec).runAll());
     expect(report.steps.map((s) => s.checks.map((c) => [c.name, c.passed]))).toEqual([
       [['flushed', true], ['closed', true], ['not-src', false]],
       [['step-scope', true], ['run-scope', true]],
@@ -124,7 +124,7 @@ describe('lab run: actions and checks', () => {
     expect(report.steps[0]!.checks[2]!.message).toMatch(/^trace events dev_close \(on src\) in this step: expected at least 1, got 0; dev_close ran 1 time\(s\) otherwise, first: \{"node":"r1","kind":"state","data":\{"dev":"eth0"/);
   });
 
-  it('runs the reference solution only when asked, and gives the same report for the same seed', () => {
+  it('runs the reference solution only when asked, and gives the same report for the same seed', async () => {
     const spec = withSteps(`steps:
   - title: forward
     solution:
@@ -132,11 +132,11 @@ describe('lab run: actions and checks', () => {
     checks:
       - { name: fwd, command: { node: r1, run: sysctl -n net.ipv4.ip_forward, equals: "1" } }
 `);
-    expect(new LabRun(spec).runAll().passed).toBe(false);
+    expect((await new LabRun(spec).runAll()).passed).toBe(false);
     const a = new LabRun(spec, { solution: true, seed: 3 });
-    expect(a.runAll().passed).toBe(true);
+    expect((await a.runAll()).passed).toBe(true);
     const b = new LabRun(spec, { solution: true, seed: 3 });
-    b.runAll();
+    await b.runAll();
     expect(b.session.net.sim.trace.fingerprint()).toBe(a.session.net.sim.trace.fingerprint());
   });
 });

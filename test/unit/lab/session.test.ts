@@ -31,3 +31,20 @@ describe('the default lab end to end', () => {
     expect(s.runCommand('src', 'ping -c 1 -W 1 10.2.0.21').stdout).toContain('1 packets transmitted, 0 received, 100% packet loss');
   });
 });
+
+describe('the lab\'s kernel profile', () => {
+  it('profile: book gives the 3.x ipmr (at most 10 unresolved entries per table), modern has no cap', async () => {
+    const { loadLab } = await import('../../labs/answers.js');
+    const { LabRun } = await import('../../../main/host/lab/lab-run.js');
+    const base = loadLab('labs/06-unresolved-queue.yaml'); // its starter never resolves anything
+    const senders = Array.from({ length: 12 }, (_, i) => ({ type: 'udp-sender' as const, node: 'src', dst: `239.1.1.${i + 1}`, port: 5000, count: 1, ttl: 4 }));
+    const upcalls = async (profile: 'book' | 'modern'): Promise<number> => {
+      const run = new LabRun({ ...base, profile, steps: [{ title: 'burst', text: '', hints: [], solution: [], actions: [...senders, { type: 'wait', duration: 1e9 }], checks: [] }] });
+      await run.runAll();
+      expect(run.session.net.profile).toBe(profile);
+      return run.session.trace.events.filter((e) => e.node === 'r1' && e.fn === 'ipmr_cache_report' && e.kind === 'upcall').length;
+    };
+    expect(await upcalls('modern')).toBe(12);
+    expect(await upcalls('book')).toBe(10);
+  });
+});

@@ -14,6 +14,7 @@ const WORDS = [
   'suppress_prefixlength', 'suppress_ifgroup', 'realms', 'tun_id', 'notify', 'all', 'default', 'main', '0', '1', '255', '256', '65535',
   '4294967295', '4294967296', '-1', '0x10', '0x03', '10.0.0.0/8', '10.0.0.1', '192.168.1.254', '1.2.3.4/33', 'e0', 'lo', 'nosuch', '1-2',
   '5-1', 'tcp', 'udp', '/', '', 'x', '0/0', '::1', 'inet', 'inet6', '-j', '-d', '-N', '-s', '-4',
+  'connected', 'mtu', 'lock', 'advmss', 'hoplimit', 'window', 'cwnd', 'initcwnd', 'initrwnd', 'ssthresh', 'reordering', 'quickack', '70000',
 ];
 
 describe('ip route/rule never throw', () => {

@@ -8,6 +8,8 @@ import { ipRouteInput } from '../../../engine/ipv4/route.js';
 import { Network } from '../../../engine/net/network.js';
 import type { Netns } from '../../../engine/net/netns.js';
 import { ip4 } from '../helpers/topo.js';
+import { siphash } from '../../../engine/ipv4/siphash.js';
+import { runCommandLine } from '../../../engine/iproute2/shell.js';
 
 function node(profile: 'modern' | 'book' = 'modern'): Netns {
   const net = new Network({ seed: 3 });
@@ -82,5 +84,29 @@ describe('multipath', () => {
       counts[dev] = (counts[dev] ?? 0) + 1;
     }
     expect(counts).toEqual({ v1: 200, v2: 100 });
+  });
+
+  it('SipHash-2-4 gives the reference vectors (key 00..0f: empty message, and 00..0e)', () => {
+    const k0 = [0x07060504, 0x03020100] as const;
+    const k1 = [0x0f0e0d0c, 0x0b0a0908] as const;
+    const hex = ([h, l]: [number, number]): string => h.toString(16).padStart(8, '0') + l.toString(16).padStart(8, '0');
+    expect(hex(siphash(new Uint8Array(0), k0[0], k0[1], k1[0], k1[1]))).toBe('726fdb47dd0e0e31');
+    expect(hex(siphash(Uint8Array.from({ length: 15 }, (_, i) => i), k0[0], k0[1], k1[0], k1[1]))).toBe('a129ca6149be45e5');
+    expect(hex(siphash(Uint8Array.from({ length: 8 }, (_, i) => i), k0[0], k0[1], k1[0], k1[1]))).toBe('93f5f5799a932462');
+  });
+
+  it('net.ipv4.fib_multipath_hash_seed is a sysctl: it changes the per-flow choice, 0 returns to the boot seed', () => {
+    const ns = node();
+    const dests = Array.from({ length: 64 }, (_, i) => `198.51.4.${i}`);
+    const boot = dests.map((d) => devOf(ns, d));
+    expect(runCommandLine(ns, 'sysctl net.ipv4.fib_multipath_hash_seed').stdout).toBe('net.ipv4.fib_multipath_hash_seed = 0\n');
+    expect(runCommandLine(ns, 'sysctl -w net.ipv4.fib_multipath_hash_seed=0x3039').rc).toBe(0);
+    expect(ns.ipv4.fibMultipathHashSeed).toBe(12345);
+    expect(runCommandLine(ns, 'cat /proc/sys/net/ipv4/fib_multipath_hash_seed').stdout).toBe('12345\n');
+    const seeded = dests.map((d) => devOf(ns, d));
+    expect(seeded).not.toEqual(boot);
+    expect(runCommandLine(ns, 'sysctl -w net.ipv4.fib_multipath_hash_seed=-1').stderr).toBe('sysctl: setting key "net.ipv4.fib_multipath_hash_seed": Invalid argument\n');
+    runCommandLine(ns, 'sysctl -w net.ipv4.fib_multipath_hash_seed=0');
+    expect(dests.map((d) => devOf(ns, d))).toEqual(boot);
   });
 });

@@ -91,4 +91,37 @@ describe('ip rule', () => {
     expect(done.data['rule']).toBe(110);
     expect(sink.events.some((e) => e.fn === 'fib_table_lookup' && e.data['table'] === 100 && e.data['decision'] === 'found')).toBe(true);
   });
+
+  it('folds consecutive rules that failed on the same selector into one run, keeping every verdict', () => {
+    const { ns, sink } = node();
+    run(ns, 'route add 10.10.0.0/16 via 192.168.2.254 table 100');
+    for (let i = 1; i <= 5; i++) run(ns, `rule add pref ${100 + i} fwmark ${i} lookup 100`);
+    run(ns, 'rule add pref 110 from 10.9.0.0/16 lookup 100');
+    run(ns, 'rule add pref 111 fwmark 9 lookup 100');
+    run(ns, 'rule add pref 112 not to 10.10.0.0/16 lookup 100');
+    run(ns, 'rule add pref 120 to 10.10.0.0/16 lookup 100');
+    run(ns, 'route get 10.10.1.1');
+    const done = sink.events.filter((e) => e.fn === 'fib_rules_lookup' && 'tried' in e.data).at(-1)!;
+    expect(done.data['tried']).toEqual([
+      { pref: 0, action: 'lookup', matched: true, selector: 'all selectors', result: 'no route in table: next rule' },
+      { pref: 101, to_pref: 105, rules: 5, matched: false, selector: 'fwmark' },
+      { pref: 110, action: 'lookup', matched: false, selector: 'from' },
+      { pref: 111, action: 'lookup', matched: false, selector: 'fwmark' },
+      { pref: 112, action: 'lookup', matched: false, selector: 'not all selectors' },
+      { pref: 120, action: 'lookup', matched: true, selector: 'all selectors', result: 'route in table 100' },
+    ]);
+    expect(done.data['rule']).toBe(120);
+  });
+
+  it('equal-metric default routes: fib_select_default keeps the first and says why in the trace', () => {
+    const { ns, sink } = node();
+    run(ns, 'route add default via 192.168.2.254');
+    run(ns, 'route append default via 192.168.1.254');
+    expect(run(ns, 'route get 8.8.8.8').stdout).toBe('8.8.8.8 via 192.168.2.254 dev v2 src 192.168.2.1 uid 0 \n    cache \n');
+    const ev = sink.events.filter((e) => e.fn === 'fib_select_default').at(-1)!;
+    expect(ev.data).toMatchObject({ table: 254, defaults: 2, decision: '192.168.2.254' });
+    const before = sink.events.filter((e) => e.fn === 'fib_select_default').length;
+    run(ns, 'route get 8.8.8.8 oif v1');
+    expect(sink.events.filter((e) => e.fn === 'fib_select_default')).toHaveLength(before);
+  });
 });

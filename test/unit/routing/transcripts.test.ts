@@ -19,8 +19,8 @@ const DIR = join(dirname(fileURLToPath(import.meta.url)), 'transcripts');
 const files = readdirSync(DIR).filter((f) => f.endsWith('.json')).sort();
 
 describe('routing: recorded kernel transcripts replay byte for byte', () => {
-  it('has the three routing transcripts', () => {
-    expect(files).toEqual(['route-types-rules-route-get.json', 'rp-filter.json', 'rule-lifecycle-merged-tables.json']);
+  it('has the five routing transcripts', () => {
+    expect(files).toEqual(['metrics-connected-defaults.json', 'multipath-seed.json', 'route-types-rules-route-get.json', 'rp-filter.json', 'rule-lifecycle-merged-tables.json']);
   });
 
   for (const file of files) {

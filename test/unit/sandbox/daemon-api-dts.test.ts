@@ -64,12 +64,20 @@ describe('daemon-api.d.ts', () => {
       const t = setInterval((tag: string) => log(tag, now(), c), 1000, 'tick');
       setTimeout(() => clearInterval(t), 5000);
       try { mr.setsockopt(IPPROTO_IP, MRT_INIT, 1); } catch (e) { if (e instanceof OSError) log(e.code, e.errno, e.message); }
+      u.setsockopt(IPPROTO_IP, IP_ADD_SOURCE_MEMBERSHIP, { imr_multiaddr: '232.1.1.1', imr_interface: '10.0.0.1', imr_sourceaddr: '10.1.0.10' });
+      const raw = socket(AF_INET, SOCK_RAW, IPPROTO_PIM);
+      raw.bind('10.0.0.1');
+      const i = argv.indexOf('-f');
+      const conf: string = readFile(i > 0 ? argv[i + 1]! : '/etc/smcroute.conf');
+      log(conf.split(' ').length);
     `)).toEqual([]);
   });
 
-  it('the example daemons in labs/daemons type-check', () => {
-    expect(typeErrors(readFileSync(new URL('../../../labs/daemons/static-mroute.ts', import.meta.url), 'utf8'))).toEqual([]);
-  });
+  for (const name of ['static-mroute.ts', 'smcroute.ts', 'igmpproxy.ts', 'pimdd.ts']) {
+    it(`the daemon labs/daemons/${name} type-checks`, () => {
+      expect(typeErrors(readFileSync(new URL(`../../../labs/daemons/${name}`, import.meta.url), 'utf8'))).toEqual([]);
+    });
+  }
 
   it('a wrong struct, a wrong message field or a missing argument does not', () => {
     const errs = typeErrors(`
@@ -77,8 +85,10 @@ describe('daemon-api.d.ts', () => {
       mr.setsockopt(IPPROTO_IP, MRT_ADD_VIF, { vifc_lcl_addr: '10.0.0.1' });
       mr.onMessage((m) => { if (m.kind === 'igmpmsg') log(m.igmp); });
       socket(AF_INET);
+      readFile(1);
+      const n: number = argv[0];
     `);
-    expect(errs.length).toBe(3);
+    expect(errs.length).toBe(5);
     expect(errs.every((e) => e.startsWith('daemon:'))).toBe(true);
   });
 });

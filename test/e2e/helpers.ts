@@ -1,0 +1,82 @@
+// Shared by the Chromium e2e tests: build check, starting web mode from dist/, launching Chromium, polling
+// browser expressions (as strings: these files are type-checked without the DOM library), screenshots.
+
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const ROOT = join(import.meta.dirname, '..', '..');
+export const ARTIFACTS = join(ROOT, 'test', 'e2e', 'artifacts');
+export const CHROMIUM = '/usr/bin/chromium';
+// Flags measured in stack-notes §2 (headless, no GPU, no background traffic).
+export const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+/** The cytoscape instance the topology container holds. */
+export const CY = "document.getElementById('topology')._cyreg.cy";
+
+/** Builds what `npm run web` serves when a test run starts from a clean tree (npm test builds first). */
+export function ensureBuilt(): void {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: apt-get install -y chromium fonts-liberation (.ci/run does)`);
+  if (!existsSync(join(ROOT, 'renderer', 'dist', 'index.html'))) {
+    const r = spawnSync('npx', ['vite', 'build', 'renderer'], { cwd: ROOT, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`vite build failed:\n${r.stderr}`);
+  }
+  if (!existsSync(join(ROOT, 'dist', 'main', 'host', 'web', 'serve.js'))) {
+    spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, encoding: 'utf8' });
+    if (!existsSync(join(ROOT, 'dist', 'main', 'host', 'web', 'serve.js'))) throw new Error('dist/main/host/web/serve.js missing: run `npm run build`');
+  }
+  mkdirSync(ARTIFACTS, { recursive: true });
+}
+
+/** Starts `serve.js` with `args`; resolves with the process and the URL it prints. */
+export function startServer(args: string[]): Promise<{ proc: ChildProcess; url: string; out: () => string }> {
+  const proc = spawn(process.execPath, [join(ROOT, 'dist', 'main', 'host', 'web', 'serve.js'), '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  return new Promise((ok, fail) => {
+    proc.stdout!.on('data', (d: Buffer) => {
+      out += String(d);
+      const m = /Open: (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(out);
+      if (m) ok({ proc, url: m[1]!, out: () => out });
+    });
+    proc.stderr!.on('data', (d: Buffer) => (out += String(d)));
+    proc.on('exit', (c) => fail(new Error(`server exited ${c}: ${out}`)));
+  });
+}
+
+export function launch(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+}
+
+/** Polls a browser expression until it is true (page.waitForFunction would eval, which the CSP forbids). */
+export async function waitFor(page: Page, expr: string, timeout = 8_000): Promise<void> {
+  const end = Date.now() + timeout;
+  while (!(await page.evaluate<boolean>(expr))) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${expr}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Where a topology node is on the page (viewport pixels). */
+export function nodeAt(page: Page, id: string): Promise<{ x: number; y: number }> {
+  return page.evaluate<{ x: number; y: number }>(`(() => {
+    const n = ${CY}.getElementById(${JSON.stringify(id)});
+    if (n.empty()) throw new Error('no element ${id}');
+    const pos = n.renderedPosition();
+    const box = document.getElementById('topology').getBoundingClientRect();
+    return { x: box.left + pos.x, y: box.top + pos.y };
+  })()`);
+}
+
+/** Presses the mouse at `from`, moves in steps to `to`, releases: a drag as a hand makes it. */
+export async function drag(page: Page, from: { x: number; y: number }, to: { x: number; y: number }): Promise<void> {
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  await page.mouse.move((from.x + to.x) / 2, (from.y + to.y) / 2, { steps: 8 });
+  await page.mouse.move(to.x, to.y, { steps: 8 });
+  await new Promise((r) => setTimeout(r, 150));
+  await page.mouse.up();
+}
+
+export async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+}
