@@ -98,6 +98,22 @@ export function registerIpc(backend: Backend): void {
   }
 }
 
+/** Long runs (service-client.ts): progress pushed to the page, Cancel from it. Not WorkbenchApi methods. */
+export const RUN_CHANNELS = { progress: 'workbench-run:progress', cancel: 'workbench-run:cancel' } as const;
+
+/** Forwards the lab worker's progress to our windows and takes Cancel from our own page only (no argument). */
+export function registerRunEvents(backend: Backend, windows: () => readonly { webContents: Pick<WebContents, 'send' | 'isDestroyed'> }[]): void {
+  ipcMain.handle(RUN_CHANNELS.cancel, (event, arg: unknown) => {
+    if (!isTrustedSender(event)) throw new Error('EPERM: untrusted sender');
+    if (arg !== undefined) throw new Error('EINVAL: cancelRun: takes no argument');
+    backend.cancel?.();
+    return null;
+  });
+  backend.onProgress?.((p) => {
+    for (const w of windows()) if (!w.webContents.isDestroyed()) w.webContents.send(RUN_CHANNELS.progress, p);
+  });
+}
+
 /** The native open/save dialog for lab files; the renderer then opens or saves through the API (validated again). */
 export async function pickLabFile(req: PickLabFileRequest): Promise<string | null> {
   const filters = [{ name: 'Lab files', extensions: ['yaml', 'yml'] }];
@@ -133,6 +149,7 @@ async function main(): Promise<void> {
   const opened = startupLab({ dataDir, labsDir: join(packageRoot(), 'labs') }, (m) => console.warn(m));
   const backend = workerBackend(opened.spec);
   registerIpc(backend);
+  registerRunEvents(backend, () => BrowserWindow.getAllWindows());
   createWindow();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow();

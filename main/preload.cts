@@ -9,6 +9,7 @@ import type { ApiMethod, CompleteResponse, LabView, RunCommandResponse, Workbenc
 import type { CounterView, DaemonView, EventDetailView, SeriesView, TracePage } from './host/api.js';
 import type { DeviceEventResponse, LabExport, LabFilesView } from './host/workspace/topology-api.js';
 import type { CheckStepResponse, GuideView, JourneyView, RunStepActionsResponse } from './host/guide-api.js';
+import type { ExportedFile, RecordingView, StateAtView } from './host/state-api.js';
 
 function call<T>(method: ApiMethod, arg?: unknown): Promise<T> {
   return electron.ipcRenderer.invoke(`workbench:${method}`, arg) as Promise<T>;
@@ -40,6 +41,25 @@ const api: WorkbenchApi = {
   runStepActions: (req) => call<RunStepActionsResponse>('runStepActions', req),
   checkStep: (req) => call<CheckStepResponse>('checkStep', req),
   getJourney: (req) => call<JourneyView>('getJourney', req),
+  getStateAt: (req) => call<StateAtView>('getStateAt', req),
+  getRecording: () => call<RecordingView>('getRecording'),
+  exportRecording: (req) => call<ExportedFile>('exportRecording', req),
 };
 
 electron.contextBridge.exposeInMainWorld('workbench', api);
+
+// Progress of long runs and their Cancel (electron.ts RUN_CHANNELS; main checks the sender and that cancel
+// carries no argument). The renderer validates each progress message's shape (progress-events.ts).
+const PROGRESS_CHANNEL = 'workbench-run:progress';
+const run = {
+  onProgress(fn: (progress: unknown) => void): () => void {
+    const listener = (_event: unknown, progress: unknown): void => fn(progress);
+    electron.ipcRenderer.on(PROGRESS_CHANNEL, listener);
+    return () => {
+      electron.ipcRenderer.removeListener(PROGRESS_CHANNEL, listener);
+    };
+  },
+  cancel: (): Promise<void> => electron.ipcRenderer.invoke('workbench-run:cancel') as Promise<void>,
+};
+
+electron.contextBridge.exposeInMainWorld('workbenchRun', run);

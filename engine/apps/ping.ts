@@ -45,6 +45,8 @@ export interface PingRun {
   failure?: { message: string; rc: number };
   summary(): string[];
   rc(): number;
+  /** SIGINT (^C): stops at the current simulated time; summary() then reports the time elapsed so far. */
+  interrupt(): void;
 }
 
 export function startPing(ns: Netns, o: PingOptions): PingRun {
@@ -55,6 +57,8 @@ export function startPing(ns: Netns, o: PingOptions): PingRun {
   const rtts: number[] = [];
   const sentAt = new Map<number, Nanos>();
   const start = ns.sim.now;
+  let interruptedAt: Nanos | null = null;
+  const pendingEvents: { cancelled: boolean }[] = [];
   // iputils: an -I argument that parses as an IPv4 address is the source (strict source, no device).
   const bindAddr = o.iface !== undefined ? parseIpv4(o.iface) : null;
   const device = bindAddr === null ? o.iface : undefined;
@@ -68,7 +72,8 @@ export function startPing(ns: Netns, o: PingOptions): PingRun {
     endsAt: start + (o.count - 1) * interval + (o.deadlineAfterLast ?? 2 * NSEC_PER_SEC),
     summary() {
       const loss = run.transmitted ? Math.round(((run.transmitted - run.received) * 100) / run.transmitted) : 0;
-      const ms = Math.round((Math.max(0, run.transmitted - 1) * interval) / NSEC_PER_MSEC);
+      // iputils prints the time elapsed; after ^C that is up to the interrupt, not the planned last send.
+      const ms = Math.round((interruptedAt !== null ? interruptedAt - start : Math.max(0, run.transmitted - 1) * interval) / NSEC_PER_MSEC);
       const out = ['', `--- ${formatIpv4(o.dst)} ping statistics ---`];
       out.push(`${run.transmitted} packets transmitted, ${run.received} received,${run.errors ? ` +${run.errors} errors,` : ''} ${loss}% packet loss, time ${ms}ms`);
       if (rtts.length) {
@@ -83,6 +88,17 @@ export function startPing(ns: Netns, o: PingOptions): PingRun {
     rc() {
       return run.failure ? run.failure.rc : run.received > 0 ? 0 : 1;
     },
+    interrupt() {
+      if (run.done) return;
+      interruptedAt = ns.sim.now;
+      for (const e of pendingEvents) e.cancelled = true;
+      finish();
+    },
+  };
+  const finish = (): void => {
+    run.done = true;
+    const i = v4.icmpListeners.indexOf(listener);
+    if (i >= 0) v4.icmpListeners.splice(i, 1);
   };
   if (oif < 0) {
     run.failure = { message: `ping: SO_BINDTODEVICE ${o.iface}: No such device`, rc: 2 };
@@ -160,11 +176,7 @@ export function startPing(ns: Netns, o: PingOptions): PingRun {
     ns.emit('ping', 'log', { seq, dst: formatIpv4(o.dst) });
     ipLocalOut(v4, bytes, rt);
   };
-  for (let i = 0; i < o.count; i++) ns.sim.at(start + i * interval, sendOne);
-  ns.sim.at(run.endsAt, () => {
-    run.done = true;
-    const i = v4.icmpListeners.indexOf(listener);
-    if (i >= 0) v4.icmpListeners.splice(i, 1);
-  });
+  for (let i = 0; i < o.count; i++) pendingEvents.push(ns.sim.at(start + i * interval, sendOne));
+  pendingEvents.push(ns.sim.at(run.endsAt, finish));
   return run;
 }

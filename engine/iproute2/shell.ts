@@ -4,7 +4,7 @@
 
 import type { Netns } from '../net/netns.js';
 import { startPing } from '../apps/ping.js';
-import { NSEC_PER_SEC } from '../sim/time.js';
+import { NSEC_PER_SEC, type Nanos } from '../sim/time.js';
 import { parseIpv4 } from '../wire/inet.js';
 import { ipCommand } from './ip.js';
 import { errnoText, readProcFile, writeProcFile } from './procfs.js';
@@ -13,6 +13,39 @@ import { fail, ok, Output, type CmdResult } from './result.js';
 import { tokenize, TokenizeError } from './tokenize.js';
 
 export const SHELL_COMMANDS = ['ip', 'sysctl', 'cat', 'echo', 'ping', 'sleep', 'true', ':'] as const;
+
+/**
+ * A command that runs for a while in simulated time (`sleep`, `ping`): the caller advances the simulation
+ * to `until` (in one go or in slices, which gives the same trace) and then calls finish(); finish(true) is
+ * SIGINT at the current simulated time (^C in the console).
+ */
+export interface CommandRun {
+  until: Nanos | null;
+  finish(interrupted: boolean): CmdResult;
+}
+
+/** Starts a command line; commands that take no simulated time are done at once (until null). */
+export function startCommandLine(ns: Netns, line: string): CommandRun {
+  let argv: string[];
+  try {
+    argv = tokenize(line);
+  } catch {
+    return done(runCommandLine(ns, line));
+  }
+  if (argv[0] === 'sleep' && !argv.includes('>')) return startSleep(ns, argv.slice(1));
+  if (argv[0] === 'ping' && !argv.includes('>')) return startPingCommand(ns, argv.slice(1));
+  return done(runArgv(ns, argv));
+}
+
+function done(r: CmdResult): CommandRun {
+  return { until: null, finish: () => r };
+}
+
+/** Runs a command run to its end in one go. */
+function complete(ns: Netns, run: CommandRun): CmdResult {
+  if (run.until !== null) ns.sim.run({ until: run.until });
+  return run.finish(false);
+}
 
 export function runCommandLine(ns: Netns, line: string): CmdResult {
   let argv: string[];
@@ -40,9 +73,9 @@ export function runArgv(ns: Netns, argv: string[]): CmdResult {
     case 'echo':
       return ok(`${args.join(' ')}\n`);
     case 'ping':
-      return ping(ns, args);
+      return complete(ns, startPingCommand(ns, args));
     case 'sleep':
-      return sleep(ns, args);
+      return complete(ns, startSleep(ns, args));
     case 'true':
     case ':':
       return ok();
@@ -79,15 +112,15 @@ function redirectToFile(ns: Netns, left: string[], right: string[]): CmdResult {
   }
 }
 
-function sleep(ns: Netns, args: string[]): CmdResult {
+function startSleep(ns: Netns, args: string[]): CommandRun {
   const s = Number(args[0]);
-  if (args.length !== 1 || !Number.isFinite(s) || s < 0) return fail(1, `sleep: invalid time interval '${args[0] ?? ''}'\nTry 'sleep --help' for more information.\n`);
-  ns.sim.run({ until: ns.sim.now + Math.round(s * NSEC_PER_SEC) });
-  return ok();
+  if (args.length !== 1 || !Number.isFinite(s) || s < 0) return done(fail(1, `sleep: invalid time interval '${args[0] ?? ''}'\nTry 'sleep --help' for more information.\n`));
+  // sleep dies of SIGINT: bash reports 128 + 2.
+  return { until: ns.sim.now + Math.round(s * NSEC_PER_SEC), finish: (interrupted) => (interrupted ? fail(130, '') : ok()) };
 }
 
 /** ping [-c count] [-i interval] [-s size] [-t ttl] [-I iface] [-W timeout] destination */
-function ping(ns: Netns, args: string[]): CmdResult {
+function startPingCommand(ns: Netns, args: string[]): CommandRun {
   let count = 4;
   let interval = 1;
   let size = 56;
@@ -107,16 +140,22 @@ function ping(ns: Netns, args: string[]): CmdResult {
       case '-W': wait = Number(next()); break;
       case '-q': case '-n': break;
       default:
-        if (a.startsWith('-')) return fail(2, `ping: invalid option -- '${a.slice(1)}'\n`);
+        if (a.startsWith('-')) return done(fail(2, `ping: invalid option -- '${a.slice(1)}'\n`));
         dest = a;
     }
   }
-  if (!dest) return fail(2, 'ping: usage error: Destination address required\n');
+  if (!dest) return done(fail(2, 'ping: usage error: Destination address required\n'));
   const dst = parseIpv4(dest);
-  if (dst === null) return fail(2, `ping: ${dest}: Name or service not known\n`);
-  if (!Number.isInteger(count) || count < 1) return fail(1, `ping: invalid argument: '${count}': out of range: 1 <= value <= 9223372036854775807\n`);
+  if (dst === null) return done(fail(2, `ping: ${dest}: Name or service not known\n`));
+  if (!Number.isInteger(count) || count < 1) return done(fail(1, `ping: invalid argument: '${count}': out of range: 1 <= value <= 9223372036854775807\n`));
   const run = startPing(ns, { dst, count, interval: Math.round(interval * NSEC_PER_SEC), size, ttl, iface, deadlineAfterLast: Math.round(wait * NSEC_PER_SEC) });
-  if (run.failure) return fail(run.failure.rc, `${run.failure.message}\n`);
-  ns.sim.run({ until: run.endsAt });
-  return { rc: run.rc(), stdout: [...run.lines, ...run.summary()].join('\n') + '\n', stderr: '' };
+  if (run.failure) return done(fail(run.failure.rc, `${run.failure.message}\n`));
+  return {
+    until: run.endsAt,
+    // iputils catches SIGINT, prints its statistics and exits as usual (0 if any reply came, else 1).
+    finish: (interrupted) => {
+      if (interrupted) run.interrupt();
+      return { rc: run.rc(), stdout: [...run.lines, ...run.summary()].join('\n') + '\n', stderr: '' };
+    },
+  };
 }

@@ -20,6 +20,12 @@ export const RTNH_F_ONLINK = 4;
 export const RTNH_F_OFFLOAD = 8;
 export const RTNH_F_LINKDOWN = 16;
 
+/**
+ * Bumped whenever next-hop flags change in place (fib_sync_down_dev, fib_sync_up, carrier changes): the
+ * tries' per-leaf summaries of their first alias (fib_trie_kv.ts) that predate it are recomputed on use.
+ */
+export const fibNhEpoch = { value: 1 };
+
 export type RouteType =
   | 'unicast'
   | 'local'

@@ -7,7 +7,7 @@ import type { NetDevice } from '../net/netdevice.js';
 import { formatIpv4, isZeronet, prefixMask, type Ipv4Addr } from '../wire/inet.js';
 import { IFA_F_NOPREFIXROUTE, IFA_F_SECONDARY, RT_SCOPE_HOST, RT_SCOPE_LINK, inetIfaMatch, type InIfaddr } from './devinet.js';
 import { networkOf } from './fib-table.js';
-import { RTNH_F_DEAD, RTNH_F_LINKDOWN, RTPROT_KERNEL, RT_TABLE_LOCAL, RT_TABLE_MAIN, type FibRoute, type RouteType } from './fib-types.js';
+import { fibNhEpoch, RTNH_F_DEAD, RTNH_F_LINKDOWN, RTPROT_KERNEL, RT_TABLE_LOCAL, RT_TABLE_MAIN, type FibRoute, type RouteType } from './fib-types.js';
 import type { Ipv4Netns } from './ipv4-netns.js';
 import { Errno, KernelError } from '../net/errno.js';
 import { fibRebalance } from './fib_multipath.js';
@@ -129,6 +129,7 @@ export function fibSyncDownDev(v4: Ipv4Netns, dev: NetDevice, force: boolean): v
       } else if (touched) fibRebalance(v4, r);
     }
   }
+  fibNhEpoch.value++; // next-hop flags changed in place: tries re-read their first aliases
 }
 
 /** fib_sync_up(): next hops through `dev` come back (multipath routes that survived). */
@@ -140,6 +141,7 @@ export function fibSyncUp(v4: Ipv4Netns, dev: NetDevice): void {
       fibRebalance(v4, r);
     }
   }
+  fibNhEpoch.value++; // next-hop flags changed in place: tries re-read their first aliases
 }
 
 /** Carrier change: LINKDOWN on next hops through the device (ignore_routes_with_linkdown acts on it). */
@@ -153,6 +155,7 @@ export function fibSyncLinkdown(v4: Ipv4Netns, dev: NetDevice): void {
       if (r.nhs.some((nh) => nh.dev === dev)) fibRebalance(v4, r);
     }
   }
+  fibNhEpoch.value++; // next-hop flags changed in place: tries re-read their first aliases
 }
 
 /**

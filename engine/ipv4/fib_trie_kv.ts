@@ -13,7 +13,7 @@
 // array, longest prefix first.
 // Functions keep the kernel's names so a reader can follow along in fib_trie.c.
 
-import type { FibRoute } from './fib-types.js';
+import { fibNhEpoch, type FibNh, type FibRoute } from './fib-types.js';
 
 const KEYLENGTH = 32;
 const HALVE_THRESHOLD = 25;
@@ -24,7 +24,7 @@ const MAX_WORK = 10;
 /** Node id of t->kv, the root vector (pos 32, one child); also "no node" in a child slot. */
 export const TRIE = 0;
 export const NONE = 0;
-const HAS_DEFAULT = 1 << 24;
+export const HAS_DEFAULT = 1 << 24;
 
 /** Bits 0..k-1 set: the bitmap bits of prefix lengths 1..k. */
 export function lowBits(k: number): number {
@@ -58,8 +58,17 @@ export class LcTrie {
   readonly lists: Array<FibRoute[][] | null> = [null];
   /** lists[l][0] per leaf id: the usual answer, one pointer away (two fewer cache misses). */
   readonly first: Array<FibRoute[] | null> = [null];
+  /**
+   * Four entries per node id, for a leaf: pack(a) (tos, scope, type and next-hop summary of a, see
+   * fib_trie.ts), the fibNhEpoch it was computed at, a, and a.nhs[0], where a = first[l][0] is the first
+   * alias of the longest prefix, fib_table_lookup's usual answer. One cache line lets a lookup decide and
+   * answer without reading the route, its list or its next hops (measured: each costs a cache miss at
+   * 100k prefixes). Kept in step by touch() after every change to a leaf's lists.
+   */
+  readonly heads: Array<number | FibRoute | FibNh | null> = [0, 0, null, null];
 
-  constructor() {
+  /** `pack` summarises a first alias for hot[] (the table's rules on tos, scope, type and next hops). */
+  constructor(private readonly pack: (r: FibRoute) => number) {
     this.rec[1] = KEYLENGTH | (KEYLENGTH << 16);
     this.rec[2] = this.allocBlock(0);
   }
@@ -149,6 +158,13 @@ export class LcTrie {
       grown.set(this.rec);
       this.rec = grown;
     }
+    // Per-leaf arrays stay packed (no holes at tnode ids): a holey or sparse array turns a lookup's
+    // read of heads[4 * l] into a dictionary probe (measured: +400 ns at 100k prefixes).
+    while (this.lists.length <= id) {
+      this.lists.push(null);
+      this.first.push(null);
+      this.heads.push(0, 0, null, null);
+    }
     if (id >= this.emptyC.length) {
       const e = new Int32Array(this.emptyC.length * 2);
       e.set(this.emptyC);
@@ -164,6 +180,8 @@ export class LcTrie {
     if (this.isLeaf(n)) {
       this.lists[n] = null;
       this.first[n] = null;
+      this.heads[4 * n + 2] = null;
+      this.heads[4 * n + 3] = null;
     }
     else (this.freeBlocks[this.bits(n)] ??= []).push(this.rec[4 * n + 2]!);
     this.freeIds.push(n);
@@ -176,7 +194,7 @@ export class LcTrie {
     this.rec[4 * l + 2] = plen === 0 ? 0 : 1 << (plen - 1);
     this.rec[4 * l + 3] = NONE;
     this.lists[l] = [list];
-    this.first[l] = list;
+    this.touch(l);
     return l;
   }
 
@@ -437,10 +455,31 @@ export class LcTrie {
     return this.leafHas(l, plen) ? this.lists[l]![this.rank(l, plen)]! : null;
   }
 
+  /** Refreshes leaf l's first list and first alias after its lists changed (also in place). */
+  touch(l: number): void {
+    const f = this.lists[l]![0] ?? null;
+    this.first[l] = f;
+    this.heads[4 * l + 2] = f?.[0] ?? null;
+    this.refreshHot(l);
+  }
+
+  /** The first alias of leaf l's longest prefix. */
+  headRoute(l: number): FibRoute | null {
+    return this.heads[4 * l + 2] as FibRoute | null;
+  }
+
+  /** Recomputes leaf l's summary of its first alias (after a change, or when fibNhEpoch moved on). */
+  refreshHot(l: number): void {
+    const r = this.headRoute(l);
+    this.heads[4 * l] = r ? this.pack(r) : 0;
+    this.heads[4 * l + 1] = fibNhEpoch.value;
+    this.heads[4 * l + 3] = r?.nhs[0] ?? null;
+  }
+
   /** fib_insert_alias() into an existing leaf: a new prefix length for this key. */
   leafAddList(l: number, tp: number, plen: number, list: FibRoute[]): void {
     this.lists[l]!.splice(this.rank(l, plen), 0, list);
-    this.first[l] = this.lists[l]![0]!;
+    this.touch(l);
     if (plen === 0) this.rec[4 * l + 1] |= HAS_DEFAULT;
     else this.rec[4 * l + 2] |= 1 << (plen - 1);
     this.sync(l);
@@ -454,7 +493,7 @@ export class LcTrie {
   /** fib_remove_alias() once the last alias of dst/plen went: drop the list, maybe the leaf. */
   leafRemoveList(l: number, tp: number, plen: number): void {
     this.lists[l]!.splice(this.rank(l, plen), 1);
-    this.first[l] = this.lists[l]![0] ?? null;
+    this.touch(l);
     if (plen === 0) this.rec[4 * l + 1] &= ~HAS_DEFAULT;
     else this.rec[4 * l + 2] &= ~(1 << (plen - 1));
     this.sync(l);

@@ -1,8 +1,8 @@
 // fib_table_lookup()'s walk over the LC-trie of fib_trie_kv.ts, reading the children's slot copies so a
 // level costs one cache line.
 
-import type { FibRoute } from './fib-types.js';
-import { longerThan, lowBits, NONE, TRIE, type LcTrie } from './fib_trie_kv.js';
+import { fibNhEpoch, type FibNh, type FibRoute } from './fib-types.js';
+import { HAS_DEFAULT, longerThan, lowBits, NONE, TRIE, type LcTrie } from './fib_trie_kv.js';
 
 /**
  * fib_table_lookup()'s walk as a cursor: next() gives the alias lists covering the key, longest prefix
@@ -16,6 +16,11 @@ export class LpmCursor {
   /** Longest prefix length of the current leaf still to offer (-1: leaf done). */
   private limit = -1;
   private started = false;
+  /** The current leaf's prefix-length bitmap and /0 flag, read from its slot copy (not its record). */
+  private bm = 0;
+  private hasDefault = false;
+  /** The prefix length advance() returned last. */
+  private plen = -1;
 
   constructor(
     private readonly t: LcTrie,
@@ -24,29 +29,56 @@ export class LpmCursor {
 
   /** The next covering alias list, or null. */
   next(): FibRoute[] | null {
-    const plen = this.advance();
-    if (plen < 0) return null;
-    const rank = plen === 0 ? -1 : longerThan(this.t.rec[4 * this.leaf + 2]!, plen);
-    if (rank === 0 || (rank === -1 && this.t.rec[4 * this.leaf + 2] === 0)) return this.t.first[this.leaf]!;
+    return this.advance() < 0 ? null : this.list();
+  }
+
+  /** The alias list of the prefix advance() found. */
+  list(): FibRoute[] {
+    const plen = this.plen;
+    const rank = plen === 0 ? -1 : longerThan(this.bm, plen);
+    if (rank === 0 || (rank === -1 && this.bm === 0)) return this.t.first[this.leaf]!;
     const lists = this.t.lists[this.leaf]!;
     return rank === -1 ? lists.at(-1)! : lists[rank]!;
+  }
+
+  /**
+   * The summary word (LcTrie.heads) of firstAlias(), or -1 when the prefix found is not its leaf's longest
+   * (then firstAlias() comes from the alias list, and has no summary).
+   */
+  hotWord(): number {
+    const bm = this.bm;
+    if (this.plen !== (bm === 0 ? 0 : 32 - Math.clz32(bm))) return -1;
+    const t = this.t;
+    const l = this.leaf;
+    if (t.heads[4 * l + 1] !== fibNhEpoch.value) t.refreshHot(l);
+    return t.heads[4 * l] as number;
+  }
+
+  /** firstAlias().nhs[0] when hotWord() is not -1, read without touching the route. */
+  firstNh(): FibNh | null {
+    return this.t.heads[4 * this.leaf + 3] as FibNh | null;
+  }
+
+  /** The first alias of the prefix advance() found: for the leaf's longest prefix, without its list. */
+  firstAlias(): FibRoute {
+    const bm = this.bm;
+    if (this.plen === (bm === 0 ? 0 : 32 - Math.clz32(bm))) return this.t.headRoute(this.leaf)!;
+    return this.list()[0]!;
   }
 
   /** Moves to the next covering prefix: its length, or -1 when none is left (the alias lists untouched). */
   advance(): number {
     for (;;) {
-      const l = this.leaf;
-      if (l !== NONE) {
-        const t = this.t;
+      if (this.leaf !== NONE) {
         if (this.limit >= 0) {
-          const bm = t.rec[4 * l + 2]! & lowBits(this.limit);
+          const bm = this.bm & lowBits(this.limit);
           if (bm !== 0) {
             const plen = 32 - Math.clz32(bm);
             this.limit = plen - 1;
-            return plen;
+            return (this.plen = plen);
           }
           this.limit = -1;
-          if (t.leafHasDefault(l)) return 0;
+          if (this.hasDefault) return (this.plen = 0);
         }
         if (!this.seek(true)) {
           this.leaf = NONE;
@@ -76,7 +108,7 @@ export class LpmCursor {
         const bits = (meta >>> 8) & 0xff;
         const index = ((key ^ slots[w + 1]!) >>> pos) >>> 0;
         if (index >>> bits !== 0) break;
-        if (bits === 0) return this.found(slots[w]!, slots[w + 1]!);
+        if (bits === 0) return this.found(w);
         if (((meta >>> 16) & 0xff) > pos) {
           this.pn = slots[w]!;
           this.cindex = index;
@@ -109,16 +141,20 @@ export class LpmCursor {
         backtrack = true;
         continue;
       }
-      if ((meta & 0xffff) === 0) return this.found(slots[w]!, p);
+      if ((meta & 0xffff) === 0) return this.found(w);
       w = 4 * slots[w + 3]!;
       if (!slots[w]) backtrack = true;
     }
   }
 
-  private found(l: number, lkey: number): boolean {
-    this.leaf = l;
+  /** A leaf reached at slot word offset w (its slot holds a copy of its record). */
+  private found(w: number): boolean {
+    const slots = this.t.slots;
+    this.leaf = slots[w]!;
     // Prefix lengths up to the common leading bits of key and leaf key cover the key.
-    this.limit = Math.clz32((this.key ^ lkey) >>> 0);
+    this.limit = Math.clz32((this.key ^ slots[w + 1]!) >>> 0);
+    this.hasDefault = (slots[w + 2]! & HAS_DEFAULT) !== 0;
+    this.bm = slots[w + 3]!;
     return true;
   }
 }

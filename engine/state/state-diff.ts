@@ -24,7 +24,9 @@ function own(o: { [key: string]: JsonValue }, k: string): JsonValue | undefined 
 }
 
 function set(o: { [key: string]: JsonValue }, k: string, v: JsonValue): void {
-  Object.defineProperty(o, k, { value: v, writable: true, enumerable: true, configurable: true });
+  // Only '__proto__' is an accessor on a plain object; a define for every key made apply() 2× slower (1.7 vs 0.8 ms for 1090 patches).
+  if (k === '__proto__') Object.defineProperty(o, k, { value: v, writable: true, enumerable: true, configurable: true });
+  else o[k] = v;
 }
 
 /** Text diffs pay off for multi-line text only. */
@@ -87,4 +89,17 @@ export function apply(a: JsonValue | undefined, p: Patch): JsonValue {
   for (const [k, q] of Object.entries(p.o)) set(obj, k, apply(own(obj, k), q));
   for (const k of p.d ?? []) delete obj[k];
   return obj;
+}
+
+/** A deep copy of JSON data: about 2× faster than JSON.parse of its text, 5× faster than structuredClone (test/bench/replay.ts notes). */
+export function cloneJson<T extends JsonValue | undefined>(v: T): T {
+  if (typeof v !== 'object' || v === null) return v;
+  if (Array.isArray(v)) {
+    const a: JsonValue[] = new Array<JsonValue>(v.length);
+    for (let i = 0; i < v.length; i++) a[i] = cloneJson(v[i]!);
+    return a as T;
+  }
+  const o: { [key: string]: JsonValue } = {};
+  for (const k of Object.keys(v)) set(o, k, cloneJson((v as { [key: string]: JsonValue })[k]!));
+  return o as T;
 }

@@ -213,7 +213,7 @@ export interface SeriesView {
   series: { node: string; counts: number[] }[];
 }
 
-export interface WorkbenchApi extends GuideApi {
+export interface WorkbenchApi extends GuideApi, StateApi {
   /** Topology editor: replaces the lab's nodes, links, segments and layout, then rebuilds the running lab. */
   applyTopology(req: TopologySpec): Promise<LabView>;
   /** Context menu: `ip link set DEV down|up` or `ip link delete DEV` on the running lab (a real engine event). */
@@ -267,12 +267,13 @@ import {
   type TopologySpec,
 } from './workspace/topology-api.js';
 import { GuideInvalid, guideCalls, validateGuideStep, validateJourney, type GuideApi } from './guide-api.js';
+import { StateInvalid, stateCalls, validateExport, validateNoArg, validateStateAt, type StateApi } from './state-api.js';
 
 export type ApiMethod = keyof WorkbenchApi;
 export type ApiArg<M extends ApiMethod> = Parameters<WorkbenchApi[M]> extends [infer A] ? A : undefined;
 export type ApiResult<M extends ApiMethod> = Awaited<ReturnType<WorkbenchApi[M]>>;
 
-export const API_METHODS = ['getLab', 'runCommand', 'complete', 'moveNode', 'reset', 'listDaemons', 'startDaemon', 'stopDaemon', 'saveDaemon', 'getCounters', 'getTrace', 'locateEvent', 'getEvent', 'getSeries', 'applyTopology', 'deviceEvent', 'listLabs', 'openLab', 'saveLab', 'exportLab', 'pickLabFile', 'getGuide', 'runStepActions', 'checkStep', 'getJourney'] as const satisfies readonly ApiMethod[];
+export const API_METHODS = ['getLab', 'runCommand', 'complete', 'moveNode', 'reset', 'listDaemons', 'startDaemon', 'stopDaemon', 'saveDaemon', 'getCounters', 'getTrace', 'locateEvent', 'getEvent', 'getSeries', 'applyTopology', 'deviceEvent', 'listLabs', 'openLab', 'saveLab', 'exportLab', 'pickLabFile', 'getGuide', 'runStepActions', 'checkStep', 'getJourney', 'getStateAt', 'getRecording', 'exportRecording'] as const satisfies readonly ApiMethod[];
 
 // Compile-time check that API_METHODS lists every method.
 type Missing = Exclude<ApiMethod, (typeof API_METHODS)[number]>;
@@ -409,11 +410,24 @@ function guideArg<T>(f: () => T): T {
   }
 }
 
+/** The state views' validators (state-api.ts) report with StateInvalid; here it becomes EINVAL. */
+function stateArg<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof StateInvalid) invalid(e.message);
+    throw e;
+  }
+}
+
 export const VALIDATORS: { [M in ApiMethod]: (arg: unknown) => ApiArg<M> } = {
   getGuide: (arg) => noArg(arg, 'getGuide'),
   runStepActions: (arg) => guideArg(() => validateGuideStep(arg, 'runStepActions')),
   checkStep: (arg) => guideArg(() => validateGuideStep(arg, 'checkStep')),
   getJourney: (arg) => guideArg(() => validateJourney(arg)),
+  getStateAt: (arg) => stateArg(() => validateStateAt(arg)),
+  getRecording: (arg) => stateArg(() => validateNoArg(arg, 'getRecording')),
+  exportRecording: (arg) => stateArg(() => validateExport(arg)),
   applyTopology: (arg) => editorArg(() => validateTopology(arg)),
   deviceEvent: (arg) => editorArg(() => validateDeviceEvent(arg)),
   listLabs: (arg) => noArg(arg, 'listLabs'),
@@ -508,6 +522,7 @@ export function apiOver(call: (method: ApiMethod, arg: unknown) => Promise<unkno
     getEvent: (req) => call('getEvent', req) as Promise<EventDetailView | null>,
     getSeries: (req) => call('getSeries', req) as Promise<SeriesView>,
     ...guideCalls(call),
+    ...stateCalls(call),
   };
 }
 

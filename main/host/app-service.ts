@@ -2,7 +2,7 @@
 // the app and in web mode (see service-worker.ts), directly in unit tests. Arguments are validated here
 // too (`invoke`), so a caller that skips the edge's validation still cannot reach the lab with bad data.
 
-import { LabSession } from './lab/session.js';
+import { LabSession, type RunSlicing } from './lab/session.js';
 import type { LabSpec } from './lab/spec.js';
 import {
   ApiError,
@@ -18,6 +18,11 @@ import {
   type WorkbenchApi,
 } from './api.js';
 import { completeLine } from './console-completion.js';
+import { join } from 'node:path';
+import { AppRecordings, RecordingUnavailable } from './app-recording.js';
+import { NoReplayState } from './replay/state-at.js';
+import type { ExportedFile, ExportRecordingRequest, GetStateAtRequest, RecordingView, StateAtView } from './state-api.js';
+import { ExportUnavailable } from './app-export.js';
 import { DaemonControl } from './daemon-control.js';
 import { readCounters } from './node-counters.js';
 import type { CounterView, DaemonView, StartDaemonRequest, StopDaemonRequest } from './api.js';
@@ -33,6 +38,8 @@ import { applyTopologySpec } from './workspace/topology-edit.js';
 import type { DeviceEventRequest, DeviceEventResponse, LabExport, LabFileRequest, LabFilesView, TopologySpec } from './workspace/topology-api.js';
 
 export interface AppServiceOptions {
+  /** Where the live session's run file is written (default: DATADIR/runs, else the OS temp dir). */
+  runsDir?: string;
   /** Where the workspace is autosaved and the recent labs are kept; none: nothing is written. */
   dataDir?: string;
   /** The labs/ directory (listLabs, relative paths of openLab/saveLab). */
@@ -54,17 +61,19 @@ export class AppService implements WorkbenchApi {
   private layout: Record<string, { x: number; y: number }>;
   private readonly autosave: Autosaver | null;
   private file: string | null;
+  private readonly recordings: AppRecordings;
 
   constructor(
     private spec: LabSpec,
     private readonly opts: AppServiceOptions = {},
   ) {
     this.autosave = opts.dataDir ? new Autosaver(opts.dataDir) : null;
+    this.recordings = new AppRecordings(opts.runsDir ?? (opts.dataDir ? join(opts.dataDir, 'runs') : undefined));
     this.file = opts.file ?? spec.file ?? null;
     this.current = new LabSession(spec);
     this.daemons = new DaemonControl(this.current);
     this.layout = structuredClone(spec.layout ?? {});
-    this.ready = this.daemons.startDeclared();
+    this.ready = this.recordings.attach(this.current).then(() => this.daemons.startDeclared());
   }
 
   /** The lab's own daemons starting (after the start commands, as `workbench run` does); requests wait for it. */
@@ -131,6 +140,12 @@ export class AppService implements WorkbenchApi {
         return this.checkStep(req.arg as GuideStepRequest);
       case 'getJourney':
         return this.getJourney(req.arg as GetJourneyRequest);
+      case 'getStateAt':
+        return this.getStateAt(req.arg as GetStateAtRequest);
+      case 'getRecording':
+        return this.getRecording();
+      case 'exportRecording':
+        return this.exportRecording(req.arg as ExportRecordingRequest);
     }
   }
 
@@ -149,9 +164,12 @@ export class AppService implements WorkbenchApi {
     };
   }
 
+  /** Set by the lab worker (service-client.ts): long commands then run in slices, report progress, can be cancelled. */
+  slicing: RunSlicing | null = null;
+
   async runCommand(req: RunCommandRequest): Promise<RunCommandResponse> {
     this.requireNode(req.node);
-    const r = this.session.runCommand(req.node, req.line);
+    const r = this.slicing ? await this.session.runCommandSliced(req.node, req.line, this.slicing) : this.session.runCommand(req.node, req.line);
     return { rc: r.rc, stdout: r.stdout, stderr: r.stderr, now: this.session.now };
   }
 
@@ -220,6 +238,23 @@ export class AppService implements WorkbenchApi {
     throw new ApiError('EINVAL', 'file dialogs exist only in the desktop app: type the lab file path instead');
   }
 
+  async getStateAt(req: GetStateAtRequest): Promise<StateAtView> {
+    return stateCall(() => this.recordings.recording.stateAt(req.seq, req.node));
+  }
+
+  async getRecording(): Promise<RecordingView> {
+    return stateCall(() => this.recordings.recording.view());
+  }
+
+  async exportRecording(req: ExportRecordingRequest): Promise<ExportedFile> {
+    return stateCall(() => this.recordings.recording.export(req.format));
+  }
+
+  /** Stops recording and deletes the session's run file (clean shutdown). */
+  closeRecording(): Promise<void> {
+    return this.recordings.close();
+  }
+
   /** Writes a pending autosave now (clean shutdown). */
   flushAutosave(): void {
     this.autosave?.flush();
@@ -236,7 +271,7 @@ export class AppService implements WorkbenchApi {
   async reset(): Promise<LabView> {
     this.current = new LabSession(this.spec);
     this.daemons.attach(this.current);
-    this.ready = this.daemons.startDeclared();
+    this.ready = this.recordings.attach(this.current).then(() => this.daemons.startDeclared());
     await this.ready;
     return this.getLab();
   }
@@ -360,5 +395,15 @@ export class AppService implements WorkbenchApi {
       state: d.operstate,
       addrs: (d.addr_info ?? []).filter((a) => a.family === 'inet').map((a) => `${a.local}/${a.prefixlen}`),
     }));
+  }
+}
+
+/** A state query's refusals (no recording, seq out of range, no such node) reach the caller as ENOENT. */
+async function stateCall<T>(f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    if (e instanceof RecordingUnavailable || e instanceof NoReplayState || e instanceof RangeError || e instanceof ExportUnavailable) throw new ApiError('ENOENT', e.message);
+    throw e;
   }
 }

@@ -5,6 +5,8 @@ import type { ApiMethod, CompleteResponse, LabView, RpcResponse, RunCommandRespo
 import type { CounterView, DaemonView, EventDetailView, SeriesView, TracePage } from '../../main/host/api.js';
 import type { DeviceEventResponse, LabExport, LabFilesView } from '../../main/host/workspace/topology-api.js';
 import type { CheckStepResponse, GuideView, JourneyView, RunStepActionsResponse } from '../../main/host/guide-api.js';
+import { attachSocketRun, isRunProgress } from './progress-events.js';
+import type { ExportedFile, RecordingView, StateAtView } from '../../main/host/state-api.js';
 
 /** The topology editor's methods (workspace/topology-api.ts) over the same call. */
 function editorCalls(call: (method: ApiMethod, arg: unknown) => Promise<unknown>): Pick<WorkbenchApi, 'applyTopology' | 'deviceEvent' | 'listLabs' | 'openLab' | 'saveLab' | 'exportLab' | 'pickLabFile'> {
@@ -38,8 +40,14 @@ export async function connectApi(): Promise<WorkbenchApi> {
   });
   const pending = new Map<number, { ok: (v: unknown) => void; fail: (e: Error) => void }>();
   let nextId = 1;
+  // Progress notifications ({notify, progress}, no id); Cancel is the server's `cancelRun` (web/server.ts).
+  const notifyProgress = attachSocketRun(async () => {
+    await call('cancelRun' as ApiMethod, undefined);
+  });
   ws.addEventListener('message', (ev) => {
-    const res = JSON.parse(String(ev.data)) as RpcResponse;
+    const msg = JSON.parse(String(ev.data)) as { notify?: unknown; progress?: unknown };
+    if (msg.notify === 'progress' && isRunProgress(msg.progress)) return notifyProgress(msg.progress);
+    const res = msg as RpcResponse;
     const p = pending.get(res.id);
     if (!p) return;
     pending.delete(res.id);
@@ -77,5 +85,8 @@ export async function connectApi(): Promise<WorkbenchApi> {
     runStepActions: (req) => call('runStepActions', req) as Promise<RunStepActionsResponse>,
     checkStep: (req) => call('checkStep', req) as Promise<CheckStepResponse>,
     getJourney: (req) => call('getJourney', req) as Promise<JourneyView>,
+    getStateAt: (req) => call('getStateAt', req) as Promise<StateAtView>,
+    getRecording: () => call('getRecording', undefined) as Promise<RecordingView>,
+    exportRecording: (req) => call('exportRecording', req) as Promise<ExportedFile>,
   };
 }

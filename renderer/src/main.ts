@@ -8,12 +8,15 @@ import { applyTheme, initialTheme, type Theme } from './theme.js';
 import { TopologyView } from './topology.js';
 import { installSideTabs, type SideTabs } from './side-tabs.js';
 import { TopologyEditor } from './editor/editor.js';
+import { installProgressBar } from './progress-bar.js';
+import { runEvents } from './progress-events.js';
 
 async function start(): Promise<void> {
   let theme: Theme = initialTheme();
   applyTheme(theme);
   const status = document.getElementById('status')!;
   const api = await connectApi();
+  installProgressBar(status, runEvents());
   const lab = await api.getLab();
   document.title = `${lab.title} — Routing Lab Workbench`;
   let topology: TopologyView | null = null;
@@ -29,6 +32,8 @@ async function start(): Promise<void> {
     // The consoles and the view start over with the lab; a reload is the simplest faithful way.
     reset: () => void api.reset().then(() => location.reload(), (e: unknown) => (status.textContent = String(e))),
   });
+  // The header's clock follows a long run as it advances (progress-bar.ts shows the same).
+  runEvents().onProgress((p) => header.setTime(p.now));
   const refresh = (): void => {
     api.getLab().then(
       (l) => {

@@ -9,6 +9,11 @@
 // `node --expose-gc`, the seeks start from a collected heap (the recordings before leave ~GBs of garbage).
 // Measured (2 shared cores): snapshot every 2000 / 5000 / 20000 events gave stateAt p95 19 / 16 / 55 ms on a
 // 190k-event run and 9.3 / 2.4 bytes per event of snapshots at 1M (every 5000 / 20000): 5000 is the default.
+// Where a seek's time went with one JSON snapshot (1M run, 100-node chain, 876 KB of JSON, loaded machine):
+// JSON.parse 4.0 ms, reading ~540 deltas 1.8, applying them 1.5, inflate 1.1, parsing patches 0.8, the
+// snapshot row 0.55, the event's t 0.5. Hence per-node chunks decoded when read (snapshot-codec.ts),
+// the two queries in flight together, and apply() without a defineProperty per key. Reading every node
+// still parses all of them (~3 ms of JSON.parse alone): the 'all nodes read' rows show that cost.
 
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -111,34 +116,77 @@ export async function replayBench(): Promise<void> {
         const to = await replay.replayableTo();
         const from = await replay.replayableFrom();
         const seqs = Array.from({ length: SEEKS }, () => from + Math.floor(next() * (to - from + 1)));
-        await replay.stateAt(seqs[0]!); // warm-up
+        const names = Object.keys((await replay.stateAt(seqs[0]!)).nodes); // warm-up
         // Start from a collected heap (run with --expose-gc): the recordings before leave a lot of garbage.
         (globalThis as { gc?: () => void }).gc?.();
-        const ms: number[] = [];
+        // Cold: a seek in another snapshot first (untimed), so the reader's cached snapshot is never the one asked for.
+        const away = (seq: number): number => (seq - from > to - seq ? from : to);
+        const cold: number[] = [];
+        const full: number[] = [];
+        const one: number[] = [];
+        const second: number[] = [];
+        const warm: number[] = [];
         for (const seq of seqs) {
-          const t0 = performance.now();
-          await replay.stateAt(seq);
-          ms.push(performance.now() - t0);
+          await replay.stateAt(away(seq));
+          let t0 = performance.now();
+          const s = await replay.stateAt(seq);
+          cold.push(performance.now() - t0);
+          t0 = performance.now();
+          for (const n of names) void s.nodes[n];
+          full.push(cold[cold.length - 1]! + performance.now() - t0);
+          // Scrubbing a few events on, in the same snapshot: its chunks are inflated once; a node's parsed
+          // value is kept from its second read on (that read parses and copies), and copied from then on.
+          t0 = performance.now();
+          const w2 = await replay.stateAt(Math.min(to, seq + 3));
+          for (const n of names) void w2.nodes[n];
+          second.push(performance.now() - t0);
+          t0 = performance.now();
+          const w = await replay.stateAt(Math.min(to, seq + 6));
+          for (const n of names) void w.nodes[n];
+          warm.push(performance.now() - t0);
+          await replay.stateAt(away(seq));
+          t0 = performance.now();
+          await replay.nodeAt(seq, names[Math.floor(next() * names.length)]!);
+          one.push(performance.now() - t0);
         }
-        rows.push(`| stateAt, snapshot every ${f.every} (${SEEKS} random seqs) | ${quantile(ms, 0.5).toFixed(1)} | ${quantile(ms, 0.95).toFixed(1)} | ${Math.max(...ms).toFixed(1)} |`);
+        const q = (xs: number[]): string => `${quantile(xs, 0.5).toFixed(1)} | ${quantile(xs, 0.95).toFixed(1)} | ${Math.max(...xs).toFixed(1)}`;
+        rows.push(`| stateAt, cold (nodes decoded when read), snapshot every ${f.every} (${SEEKS} random seqs) | ${q(cold)} |`);
+        rows.push(`| stateAt + reading all ${names.length} nodes, cold | ${q(full)} |`);
+        rows.push(`| stateAt + reading all nodes, 2nd seek in the same snapshot | ${q(second)} |`);
+        rows.push(`| stateAt + reading all nodes, 3rd and later seeks in the same snapshot (warm) | ${q(warm)} |`);
+        rows.push(`| nodeAt (one random node), cold | ${q(one)} |`);
         if (f === files[0]) {
           const base: string[] = [];
           for (const frac of [0.1, 0.25, 0.5, 0.75, 0.95]) {
             const seq = Math.floor(to * frac);
             const rerun = rerunTo(o, seq);
-            // stateAt's median of 5 (a different snapshot in between, so none is cached), once the re-run's garbage is collected.
+            // Medians of 5 (a seek in another snapshot before each, so none is cached), once the re-run's garbage is collected.
             (globalThis as { gc?: () => void }).gc?.();
             const sa: number[] = [];
+            const sf: number[] = [];
+            const na: number[] = [];
             for (let i = 0; i < 5; i++) {
-              await replay.stateAt(Math.max(from, seq - 3 * DEFAULT_SNAPSHOT_EVERY));
-              const t0 = performance.now();
-              await replay.stateAt(seq);
+              await replay.stateAt(away(seq));
+              let t0 = performance.now();
+              const s = await replay.stateAt(seq);
               sa.push(performance.now() - t0);
+              for (const n of names) void s.nodes[n];
+              sf.push(performance.now() - t0);
+              await replay.stateAt(away(seq));
+              t0 = performance.now();
+              await replay.nodeAt(seq, names[i % names.length]!);
+              na.push(performance.now() - t0);
             }
-            const m = quantile(sa, 0.5);
-            base.push(`| seq ${seq} (${Math.round(frac * 100)} % of the run) | ${rerun.toFixed(0)} | ${m.toFixed(1)} | ${(rerun / m).toFixed(0)}× |`);
+            const [m, mf, mn] = [quantile(sa, 0.5), quantile(sf, 0.5), quantile(na, 0.5)];
+            const x = (v: number): string => `${(rerun / v).toFixed(0)}×`;
+            base.push(`| seq ${seq} (${Math.round(frac * 100)} % of the run) | ${rerun.toFixed(0)} | ${m.toFixed(2)} | ${x(m)} | ${mf.toFixed(1)} | ${x(mf)} | ${mn.toFixed(2)} | ${x(mn)} |`);
           }
-          rows.push('', '| baseline: re-run to seq and capture | re-run ms | stateAt ms | speed-up |', '|---|---|---|---|', ...base);
+          rows.push(
+            '',
+            '| baseline: re-run to seq and capture (all nodes) | re-run ms | stateAt ms | speed-up | stateAt + all nodes read ms | speed-up | nodeAt ms | speed-up |',
+            '|---|---|---|---|---|---|---|---|',
+            ...base,
+          );
         }
       } finally {
         await replay.close();

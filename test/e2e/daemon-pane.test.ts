@@ -2,18 +2,16 @@
 // type error and see the marker, fix it, run the daemon, see its output, send multicast traffic from a
 // console and watch r1's forwarded-packet counter change. Screenshots go to test/e2e/artifacts/ (git-ignored).
 
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, ensureBuilt, launch, startServer, waitFor as waitIn } from './helpers.js';
+import { ARTIFACTS, openApp, waitFor as waitIn } from './helpers.js';
 
 let server: ChildProcess;
 let browser: Browser;
 let page: Page;
-const pageErrors: string[] = [];
+let pageErrors: string[] = [];
 
 async function shot(name: string): Promise<void> {
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
@@ -23,19 +21,10 @@ const waitFor = (expr: string, timeout = 10_000): Promise<void> => waitIn(page, 
 const text = (selector: string): Promise<string> => page.evaluate(`document.querySelector(${JSON.stringify(selector)})?.textContent ?? ''`);
 
 beforeAll(async () => {
-  ensureBuilt();
-  // The built-in first-steps lab (src — r1 — LAN with rcv1, rcv2) and a fresh data directory: no autosaved
-  // workspace from another run can change what opens.
-  const started = await startServer(['--lab', 'builtin', '--data-dir', mkdtempSync(join(tmpdir(), 'rlw-e2e-daemon-'))]);
-  server = started.proc;
-  browser = await launch();
-  page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error') pageErrors.push(m.text());
-  });
-  await page.goto(started.url);
-  await page.waitForSelector('body[data-ready="true"]', { timeout: 15_000 });
+  // The built-in first-steps lab: src — r1 — a LAN with rcv1, rcv2.
+  let errors: string[];
+  ({ server, browser, page, pageErrors: errors } = await openApp(['--lab', 'builtin'], 'daemon'));
+  pageErrors = errors;
 }, 120_000);
 
 afterAll(async () => {

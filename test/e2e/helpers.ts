@@ -2,7 +2,8 @@
 // browser expressions (as strings: these files are type-checked without the DOM library), screenshots.
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
@@ -79,4 +80,63 @@ export async function drag(page: Page, from: { x: number; y: number }, to: { x: 
 
 export async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+}
+
+/** A click on the graph's empty corner: deselects, and takes focus away from the console for shortcuts. */
+export async function clickEmpty(page: Page): Promise<void> {
+  const b = (await page.locator('#topology').boundingBox())!;
+  await page.mouse.click(b.x + 8, b.y + b.height - 8);
+}
+
+export async function clickNode(page: Page, id: string): Promise<void> {
+  const p = await nodeAt(page, id);
+  await page.mouse.click(p.x, p.y);
+}
+
+/** Selects a node by clicking it and waits for the editor's side panel to show it. */
+export async function selectNode(page: Page, name: string): Promise<void> {
+  await clickNode(page, `n:${name}`);
+  await waitFor(page, `document.querySelector('#editor-panel:not([hidden]) .panel-title')?.firstChild?.textContent === ${JSON.stringify(name)}`);
+}
+
+/** Types `line` into the console of `node` (opened by clicking the node) and presses Enter. */
+export async function typeInConsole(page: Page, node: string, line: string): Promise<void> {
+  const tab = page.locator('#tab-consoles');
+  if ((await tab.count()) > 0) await tab.click();
+  await clickNode(page, `n:${node}`);
+  await waitFor(page, `document.querySelector('.console-tab.active')?.dataset.node === ${JSON.stringify(node)}`);
+  const input = page.locator('.node-console:not([hidden]) .console-input');
+  await input.fill(line);
+  await input.press('Enter');
+}
+
+/** The visible console's output text (as a browser expression). */
+export const CONSOLE_OUTPUT = "(document.querySelector('.node-console:not([hidden]) .console-output')?.textContent ?? '')";
+
+export interface OpenedApp {
+  server: ChildProcess;
+  browser: Browser;
+  page: Page;
+  url: string;
+  /** Uncaught page errors and console errors, for a final `expect(pageErrors).toEqual([])`. */
+  pageErrors: string[];
+}
+
+/**
+ * Builds if needed, starts web mode with `args` and a fresh data directory (no autosaved workspace from
+ * another run can change what opens), and opens the app at 1366×768 once it is ready.
+ */
+export async function openApp(args: string[], name: string): Promise<OpenedApp> {
+  ensureBuilt();
+  const started = await startServer([...args, '--data-dir', mkdtempSync(join(tmpdir(), `rlw-e2e-${name}-`))]);
+  const browser = await launch();
+  const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') pageErrors.push(m.text());
+  });
+  await page.goto(started.url);
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 15_000 });
+  return { server: started.proc, browser, page, url: started.url, pageErrors };
 }

@@ -4,13 +4,23 @@
 
 import { devOpen } from '../../../engine/net/dev.js';
 import { Network } from '../../../engine/net/network.js';
-import { runCommandLine } from '../../../engine/iproute2/shell.js';
+import { runCommandLine, startCommandLine } from '../../../engine/iproute2/shell.js';
 import type { CmdResult } from '../../../engine/iproute2/result.js';
 import { MemorySink, type TraceSink } from '../../../engine/sim/trace.js';
 import type { Nanos } from '../../../engine/sim/time.js';
 import type { LabSpec } from './spec.js';
 import { Daemon, type DaemonOptions } from '../sandbox/daemon.js';
 import { loadQuickJS } from '../sandbox/quickjs.js';
+
+/** How a long command is run in slices of simulated time (see runCommandSliced). */
+export interface RunSlicing {
+  /** Simulated time per slice (ns). */
+  slice: Nanos;
+  /** Between slices: yields to the host's event loop (so a cancel can arrive) and reports progress. */
+  between(p: { start: Nanos; now: Nanos; target: Nanos }): Promise<void>;
+  /** True once the user asked to stop: the command is interrupted (SIGINT) at the current simulated time. */
+  cancelled(): boolean;
+}
 
 export interface StartupError {
   node: string;
@@ -70,6 +80,30 @@ export class LabSession {
     const ns = this.net.nodes.get(node);
     if (!ns) return { rc: 127, stdout: '', stderr: `no node "${node}"\n` };
     return runCommandLine(ns, line);
+  }
+
+  /**
+   * Runs one console command like runCommand, advancing simulated time in slices: the simulation is the
+   * same whatever the slice (Sim.run to successive bounds runs the same events in the same order).
+   */
+  async runCommandSliced(node: string, line: string, s: RunSlicing): Promise<CmdResult & { interrupted: boolean }> {
+    const ns = this.net.nodes.get(node);
+    if (!ns) return { rc: 127, stdout: '', stderr: `no node "${node}"\n`, interrupted: false };
+    const run = startCommandLine(ns, line);
+    if (run.until === null) return { ...run.finish(false), interrupted: false };
+    const interrupted = await this.advanceSliced(run.until, s);
+    return { ...run.finish(interrupted), interrupted };
+  }
+
+  /** Runs the simulation to absolute time `target` in slices; true if cancelled before reaching it. */
+  async advanceSliced(target: Nanos, s: RunSlicing): Promise<boolean> {
+    const start = this.now;
+    for (;;) {
+      await s.between({ start, now: this.now, target });
+      if (s.cancelled()) return this.now < target;
+      if (this.now >= target) return false;
+      this.net.sim.run({ until: Math.min(target, this.now + Math.max(1, s.slice)) });
+    }
   }
 
   /** Starts a daemon script on a node (its top level runs now); see main/host/sandbox/daemon.ts. */

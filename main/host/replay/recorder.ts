@@ -7,9 +7,9 @@
 // patch of what changed (state-diff.ts); a view is printed again only if a part it depends on changed.
 // Configuration parts are checked only in a configuration window (configWindow()). Every
 // `snapshotEvery` events every node is checked in full (which also bounds any change made without an
-// event on its node) and the whole state is written as a deflated snapshot.
+// event on its node) and the whole state is written as a snapshot, one deflated chunk per node
+// (snapshot-codec.ts).
 
-import { deflateRawSync } from 'node:zlib';
 import { captureFinalViews, readPart } from '../../../engine/state/capture.js';
 import { withoutSideEffects } from '../../../engine/state/quiet.js';
 import { sameSignature, signPart } from '../../../engine/state/signature.js';
@@ -21,6 +21,7 @@ import type { Netns } from '../../../engine/net/netns.js';
 import type { Network } from '../../../engine/net/network.js';
 import type { JsonValue, PacketRecord, TraceEvent, TraceSink } from '../../../engine/sim/trace.js';
 import type { SqliteSink } from '../store/sqlite-sink.js';
+import { encodeSnapshot } from './snapshot-codec.js';
 
 export interface RecorderOptions {
   /** Events between snapshots (see test/bench/replay.ts for how it was chosen). */
@@ -137,11 +138,9 @@ export class ReplayRecorder implements TraceSink {
 
   private snapshotAll(seq: number, t: number): void {
     for (const ns of this.net.nodes.values()) this.update(seq, ns);
-    const parts: string[] = [];
-    for (const [name, c] of this.cache) parts.push(`${JSON.stringify(name)}:${(c.snapshotJson ??= nodeJson(name, c))}`);
-    const text = `{${parts.join(',')}}`;
-    const bytes = Buffer.from(text, 'utf8');
-    this.sink.state({ table: 'snapshots', seq, t, format: this.compress ? 'json+deflate' : 'json', state: this.compress ? deflateRawSync(bytes, { level: this.level }) : bytes });
+    const nodes: [string, string][] = [];
+    for (const [name, c] of this.cache) nodes.push([name, (c.snapshotJson ??= nodeJson(name, c))]);
+    this.sink.state({ table: 'snapshots', seq, t, ...encodeSnapshot(nodes, this.compress, this.level) });
     this.stats.snapshots++;
   }
 

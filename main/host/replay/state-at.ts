@@ -2,11 +2,11 @@
 // it plus the state deltas after that snapshot (nothing is re-run), stepping, jumping to a time, and
 // the causal chain of an event. The app (issue 10), the report and `workbench state` use this.
 
-import { inflateRawSync } from 'node:zlib';
 import type { NetState, NodeState } from '../../../engine/state/node-state.js';
-import { apply, type Patch } from '../../../engine/state/state-diff.js';
+import { apply, cloneJson, type Patch } from '../../../engine/state/state-diff.js';
 import type { JsonValue, TraceEvent } from '../../../engine/sim/trace.js';
 import { RunReader } from '../store/run-reader.js';
+import { SnapshotBlob, SnapshotFormatError } from './snapshot-codec.js';
 
 export class NoReplayState extends Error {}
 
@@ -15,18 +15,49 @@ interface SnapshotRow {
   t: number;
   format: string;
   state: Buffer;
+  /** The t of the event asked for (null if none: seq 0). */
+  et: number | null;
 }
 
-function decode(r: SnapshotRow): string {
-  const bytes = r.format === 'json+deflate' ? inflateRawSync(r.state) : r.state;
-  if (r.format !== 'json' && r.format !== 'json+deflate') throw new NoReplayState(`snapshot ${r.seq}: unknown format '${r.format}'`);
-  return Buffer.from(bytes).toString('utf8');
+// The snapshot at or before ?1 and the t of event ?1, in one query (each query is a thread-pool round trip).
+const SNAPSHOT_SQL = 'SELECT s.seq, s.t, s.format, s.state, (SELECT t FROM events WHERE seq = ?1) AS et FROM snapshots s WHERE s.seq <= ?1 ORDER BY s.seq DESC LIMIT 1';
+const AFTER_SNAPSHOT = '(SELECT max(seq) FROM snapshots WHERE seq <= ?1)';
+
+/**
+ * Every node's state after some seq, each node decoded on first access: its snapshot chunk inflated and
+ * parsed, then its deltas applied. The app shows one node at a time; decoding all of them is what
+ * took a seek's time (test/bench/replay.ts measures both). Reading a property materialises it in
+ * place, so the object behaves as plain data (JSON.stringify, structuredClone, deep equality).
+ */
+function lazyNodes(snap: SnapshotBlob, patches: Map<string, string[]>): { [node: string]: JsonValue } {
+  const nodes: { [node: string]: JsonValue } = {};
+  const define = (name: string): void => {
+    const materialise = (): JsonValue => {
+      let v = snap.value(name);
+      const list = patches.get(name);
+      // One JSON.parse for all of a node's patches: cheaper than one call each.
+      if (list) for (const p of JSON.parse(`[${list.join(',')}]`) as Patch[]) v = apply(v, p);
+      Object.defineProperty(nodes, name, { value: v, writable: true, enumerable: true, configurable: true });
+      return v!;
+    };
+    Object.defineProperty(nodes, name, {
+      get: materialise,
+      set: (v: JsonValue) => Object.defineProperty(nodes, name, { value: v, writable: true, enumerable: true, configurable: true }),
+      enumerable: true,
+      configurable: true,
+    });
+  };
+  for (const name of snap.names) define(name);
+  for (const name of patches.keys()) if (!Object.prototype.hasOwnProperty.call(nodes, name)) define(name);
+  return nodes;
 }
 
 export class ReplayReader {
-  /** The last decoded snapshot's JSON text (stepping around one point decodes it once). */
-  private snapCache: { seq: number; text: string } | null = null;
+  /** The last decoded snapshot (stepping or scrubbing around one point decodes each node once). */
+  private snapCache: SnapshotBlob | null = null;
   private bound: number | null = null;
+  /** nodes.id → name (deltas are read by id: a join per delta row cost more than the lookup). */
+  private nodeNames = new Map<number, string>();
 
   private constructor(
     readonly reader: RunReader,
@@ -64,42 +95,78 @@ export class ReplayReader {
     return (await this.reader.select<{ s: number }>('SELECT min(seq) AS s FROM snapshots'))[0]!.s;
   }
 
-  /** Every node's state after event `seq` (0: before the first event). */
-  async stateAt(seq: number): Promise<NetState> {
+  private async checkSeq(seq: number): Promise<void> {
     if (!Number.isInteger(seq) || seq < 0) throw new RangeError(`seq must be a non-negative integer, got ${seq}`);
     const to = await this.replayableTo();
     if (seq > to) throw new RangeError(`seq ${seq} is past the replayable end of this run (${to})`);
-    const snap = (await this.reader.select<SnapshotRow>('SELECT seq, t, format, state FROM snapshots WHERE seq <= ? ORDER BY seq DESC LIMIT 1', [seq]))[0];
-    if (!snap) throw new RangeError(`seq ${seq} is before the replayable start of this run (${await this.replayableFrom()})`);
-    let text: string;
-    if (this.snapCache?.seq === snap.seq) text = this.snapCache.text;
-    else {
-      text = decode(snap);
-      this.snapCache = { seq: snap.seq, text };
-    }
-    const nodes = JSON.parse(text) as { [node: string]: JsonValue };
-    const deltas = await this.reader.select<{ node: string; patch: string }>(
-      'SELECT n.name AS node, d.patch FROM state_deltas d JOIN nodes n ON n.id = d.node WHERE d.seq > ? AND d.seq <= ? ORDER BY d.seq',
-      [snap.seq, seq],
-    );
-    for (const d of deltas) nodes[d.node] = apply(nodes[d.node], JSON.parse(d.patch) as Patch);
-    const t = seq === snap.seq ? snap.t : ((await this.reader.select<{ t: number }>('SELECT t FROM events WHERE seq = ?', [seq]))[0]?.t ?? snap.t);
-    return { seq, t, nodes: nodes as unknown as { [node: string]: NodeState } };
   }
 
-  /** One node's state after `seq`. */
-  async nodeAt(seq: number, node: string): Promise<NodeState> {
-    const s = await this.stateAt(seq);
-    const n = s.nodes[node];
-    if (!n) throw new RangeError(`no node "${node}" at seq ${seq} (nodes: ${Object.keys(s.nodes).join(', ')})`);
+  private async nodeName(id: number): Promise<string> {
+    if (!this.nodeNames.has(id)) {
+      for (const r of await this.reader.select<{ id: number; name: string }>('SELECT id, name FROM nodes')) this.nodeNames.set(r.id, r.name);
+    }
+    const n = this.nodeNames.get(id);
+    if (n === undefined) throw new NoReplayState(`state delta of unknown node id ${id}`);
     return n;
+  }
+
+  /** The snapshot at or before `seq` (decoded, or the cached one) and the t after `seq`. */
+  private async snapshot(seq: number, row: SnapshotRow | undefined): Promise<{ snap: SnapshotBlob; t: number }> {
+    if (!row) throw new RangeError(`seq ${seq} is before the replayable start of this run (${await this.replayableFrom()})`);
+    if (this.snapCache?.seq !== row.seq) {
+      try {
+        this.snapCache = new SnapshotBlob(row.seq, row.t, row.format, row.state);
+      } catch (e) {
+        throw e instanceof SnapshotFormatError ? new NoReplayState(e.message) : e;
+      }
+    }
+    return { snap: this.snapCache, t: seq === row.seq ? row.t : (row.et ?? row.t) };
+  }
+
+  /**
+   * Every node's state after event `seq` (0: before the first event). Nodes are decoded when first
+   * read (see lazyNodes); the returned object is the caller's to keep or change.
+   */
+  async stateAt(seq: number): Promise<NetState> {
+    await this.checkSeq(seq);
+    // Both in flight at once: the deltas find their snapshot by a subquery.
+    const [rows, deltas] = await Promise.all([
+      this.reader.select<SnapshotRow>(SNAPSHOT_SQL, [seq]),
+      this.reader.select<{ node: number; patch: string }>(`SELECT node, patch FROM state_deltas WHERE seq > ${AFTER_SNAPSHOT} AND seq <= ?1 ORDER BY seq`, [seq]),
+    ]);
+    const { snap, t } = await this.snapshot(seq, rows[0]);
+    const patches = new Map<string, string[]>();
+    for (const d of deltas) {
+      const name = this.nodeNames.get(d.node) ?? (await this.nodeName(d.node));
+      const list = patches.get(name);
+      if (list) list.push(d.patch);
+      else patches.set(name, [d.patch]);
+    }
+    return { seq, t, nodes: lazyNodes(snap, patches) as unknown as { [node: string]: NodeState } };
+  }
+
+  /** One node's state after `seq`: only its snapshot chunk and its own deltas are read. */
+  async nodeAt(seq: number, node: string): Promise<NodeState> {
+    await this.checkSeq(seq);
+    const [rows, deltas] = await Promise.all([
+      this.reader.select<SnapshotRow>(SNAPSHOT_SQL, [seq]),
+      this.reader.select<{ patch: string }>(`SELECT d.patch FROM state_deltas d JOIN nodes n ON n.id = d.node WHERE n.name = ?2 AND d.seq > ${AFTER_SNAPSHOT} AND d.seq <= ?1 ORDER BY d.seq`, [seq, node]),
+    ]);
+    const { snap } = await this.snapshot(seq, rows[0]);
+    let v = snap.value(node);
+    if (v === undefined && deltas.length === 0) {
+      const names = Object.keys((await this.stateAt(seq)).nodes);
+      throw new RangeError(`no node "${node}" at seq ${seq} (nodes: ${names.join(', ')})`);
+    }
+    for (const p of JSON.parse(`[${deltas.map((d) => d.patch).join(',')}]`) as Patch[]) v = apply(v, p);
+    return v as unknown as NodeState;
   }
 
   /** The state one event later (or the same at the end). */
   async stepForward(state: NetState): Promise<NetState> {
     const to = await this.replayableTo();
     if (state.seq >= to) return state;
-    const next = structuredClone(state);
+    const next = { ...state, nodes: cloneJson(state.nodes as unknown as JsonValue) as unknown as NetState['nodes'] };
     const seq = state.seq + 1;
     const deltas = await this.reader.select<{ node: string; patch: string }>('SELECT n.name AS node, d.patch FROM state_deltas d JOIN nodes n ON n.id = d.node WHERE d.seq = ?', [seq]);
     const nodes = next.nodes as unknown as { [node: string]: JsonValue };

@@ -100,8 +100,18 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
   };
 }
 
-/** One client: JSON {id, method, arg} in, {id, ok, result|error} out. */
+/** Cancels the long run in progress (the status bar's Cancel, ^C); not a lab method, answered here. */
+export const CANCEL_METHOD = 'cancelRun';
+
+/**
+ * One client: JSON {id, method, arg} in, {id, ok, result|error} out; progress of long runs pushed as
+ * {notify: 'progress', progress} (no id).
+ */
 function serveSocket(ws: WebSocket, backend: Backend): void {
+  const unsubscribe = backend.onProgress?.((progress) => {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ notify: 'progress', progress }));
+  });
+  ws.on('close', () => unsubscribe?.());
   ws.on('message', (data, isBinary) => {
     let msg: unknown;
     try {
@@ -113,6 +123,10 @@ function serveSocket(ws: WebSocket, backend: Backend): void {
     }
     const id = typeof msg === 'object' && msg !== null && Number.isSafeInteger((msg as { id?: unknown }).id) ? (msg as { id: number }).id : -1;
     const { method, arg } = (typeof msg === 'object' && msg !== null ? msg : {}) as { method?: unknown; arg?: unknown };
+    if (method === CANCEL_METHOD) {
+      backend.cancel?.();
+      return send(ws, { id, ok: true, result: null });
+    }
     backend.invoke(method, arg).then(
       (result) => send(ws, { id, ok: true, result: result ?? null }),
       (e: unknown) =>

@@ -6,6 +6,8 @@ import type { EventDetailView, TraceEventView, TraceFilter, WorkbenchApi } from 
 import { h } from '../dom.js';
 import { formatTime, renderDetail } from './event-detail.js';
 import { SeriesPlot } from './series-plot.js';
+import { StateView } from './state-view.js';
+import { exportButtons } from './export-buttons.js';
 
 const ROW = 22;
 const PAGE = 200;
@@ -28,6 +30,8 @@ export class TracePane {
   private readonly plotBox = h('div', { class: 'trace-plot' });
   private readonly plot = new SeriesPlot(this.plotBox);
   private plotOn = false;
+  private readonly stateBox = h('div', { class: 'trace-state' });
+  private stateView: StateView | null = null;
 
   constructor(
     root: HTMLElement,
@@ -78,11 +82,13 @@ export class TracePane {
     this.list.addEventListener('keydown', (e) => this.onKey(e));
     this.list.append(this.spacer);
     root.append(
-      h('div', { class: 'trace-toolbar' }, this.nodeSel, kindSel, fnInput, this.fnList, search, prev, next, time, plotBtn, this.count),
+      h('div', { class: 'trace-toolbar' }, this.nodeSel, kindSel, fnInput, this.fnList, search, prev, next, time, plotBtn, exportButtons(this.api, this.fail), this.count),
       this.plotBox,
       this.list,
       this.detail,
+      this.stateBox,
     );
+    this.stateView = new StateView(this.stateBox, this.api);
     renderDetail(this.detail, null, (seq) => void this.selectSeq(seq));
     void this.reload();
   }
@@ -205,6 +211,7 @@ export class TracePane {
     this.selected = { index, seq: ev.seq };
     this.reveal(index);
     this.paint();
+    this.stateView?.show(ev.seq, ev.node, ev.t);
     try {
       const d: EventDetailView | null = await this.api.getEvent({ seq: ev.seq });
       if (this.selected?.seq === ev.seq) renderDetail(this.detail, d, (seq) => void this.selectSeq(seq));

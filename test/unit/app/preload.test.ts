@@ -11,14 +11,21 @@ import { API_METHODS, channelOf } from '../../../main/host/api.js';
 
 const source = readFileSync(join(import.meta.dirname, '..', '..', '..', 'main', 'preload.cts'), 'utf8');
 
-function loadPreload(): { exposed: Map<string, Record<string, (arg?: unknown) => Promise<unknown>>>; invoked: [string, unknown][]; required: string[] } {
+type Listener = (event: unknown, arg: unknown) => void;
+
+function loadPreload(): { exposed: Map<string, Record<string, (arg?: unknown) => Promise<unknown>>>; invoked: [string, unknown][]; required: string[]; listeners: Map<string, Set<Listener>> } {
   const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
   const exposed = new Map<string, Record<string, (arg?: unknown) => Promise<unknown>>>();
   const invoked: [string, unknown][] = [];
   const required: string[] = [];
+  const listeners = new Map<string, Set<Listener>>();
   const electron = {
     contextBridge: { exposeInMainWorld: (key: string, api: Record<string, (arg?: unknown) => Promise<unknown>>) => exposed.set(key, api) },
-    ipcRenderer: { invoke: (channel: string, arg: unknown) => (invoked.push([channel, arg]), Promise.resolve('ok')) },
+    ipcRenderer: {
+      invoke: (channel: string, arg: unknown) => (invoked.push([channel, arg]), Promise.resolve('ok')),
+      on: (channel: string, fn: Listener) => listeners.set(channel, (listeners.get(channel) ?? new Set()).add(fn)),
+      removeListener: (channel: string, fn: Listener) => listeners.get(channel)?.delete(fn),
+    },
   };
   const require = (id: string): unknown => {
     required.push(id);
@@ -26,15 +33,30 @@ function loadPreload(): { exposed: Map<string, Record<string, (arg?: unknown) =>
     throw new Error(`a sandboxed preload cannot require ${id}`);
   };
   runInNewContext(js, { require, exports: {}, module: { exports: {} } });
-  return { exposed, invoked, required };
+  return { exposed, invoked, required, listeners };
 }
 
 describe('preload', () => {
-  it('requires only electron and exposes one object, window.workbench, with every API method', () => {
+  it('requires only electron and exposes window.workbench (every API method) and window.workbenchRun (progress, cancel)', () => {
     const { exposed, required } = loadPreload();
     expect(required).toEqual(['electron']);
-    expect([...exposed.keys()]).toEqual(['workbench']);
+    expect([...exposed.keys()]).toEqual(['workbench', 'workbenchRun']);
     expect(Object.keys(exposed.get('workbench')!).sort()).toEqual([...API_METHODS].sort());
+    expect(Object.keys(exposed.get('workbenchRun')!).sort()).toEqual(['cancel', 'onProgress']);
+  });
+
+  it('workbenchRun: progress messages reach a subscriber until it unsubscribes; cancel invokes its channel without an argument', async () => {
+    const { exposed, invoked, listeners } = loadPreload();
+    const run = exposed.get('workbenchRun') as unknown as { onProgress(fn: (p: unknown) => void): () => void; cancel(): Promise<unknown> };
+    const got: unknown[] = [];
+    const off = run.onProgress((p) => got.push(p));
+    for (const fn of listeners.get('workbench-run:progress') ?? []) fn({ sender: 'main' }, { now: 1, target: 2 });
+    off();
+    for (const fn of listeners.get('workbench-run:progress') ?? []) fn({ sender: 'main' }, { now: 2, target: 2 });
+    expect(got).toEqual([{ now: 1, target: 2 }]);
+    expect(listeners.get('workbench-run:progress')?.size).toBe(0);
+    await run.cancel();
+    expect(invoked).toEqual([['workbench-run:cancel', undefined]]);
   });
 
   it("invokes each method's channel with the argument unchanged", async () => {

@@ -1,0 +1,43 @@
+// Export buttons of the trace pane: the recorded session as a report (HTML, PDF), a pcapng capture or CSV,
+// made on the host from the session's run file and handed over as a download (web mode and Electron alike).
+
+import type { WorkbenchApi } from '../../../main/host/api.js';
+import type { ExportedFile, ExportFormat } from '../../../main/host/state-api.js';
+import { h } from '../dom.js';
+
+const LABELS: [ExportFormat, string, string][] = [
+  ['html', 'Report', 'The run report as a self-contained HTML page'],
+  ['pdf', 'PDF', 'The run report printed to PDF (needs Chromium on the host)'],
+  ['pcapng', 'pcapng', 'Every packet of the run, for Wireshark'],
+  ['csv', 'CSV', 'Every event of the run'],
+];
+
+function download(f: ExportedFile): void {
+  const bin = atob(f.base64);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  const url = URL.createObjectURL(new Blob([bytes], { type: f.mime }));
+  const a = h('a', { href: url, download: f.name, hidden: '' });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+/** The buttons, in a group; `fail` reports a refused export (e.g. no Chromium for the PDF). */
+export function exportButtons(api: WorkbenchApi, fail: (e: unknown) => void): HTMLElement {
+  const group = h('span', { class: 'trace-export', role: 'group', 'aria-label': 'Export the recorded session' });
+  for (const [format, label, title] of LABELS) {
+    const b = h('button', { type: 'button', class: `trace-export-${format}`, title }, label);
+    b.addEventListener('click', () => {
+      b.disabled = true;
+      group.dataset.busy = format;
+      api.exportRecording({ format }).then(download, fail).finally(() => {
+        b.disabled = false;
+        delete group.dataset.busy;
+      });
+    });
+    group.append(b);
+  }
+  return group;
+}
