@@ -222,7 +222,7 @@ export class AppService implements WorkbenchApi {
 
   async saveLab(req: LabFileRequest): Promise<LabFilesView> {
     const path = resolveLabPath(req.file, this.opts.labsDir ?? process.cwd());
-    saveLabFile(path, this.currentSpec());
+    saveLabFile(path, this.currentSpec(), this.file);
     this.file = path;
     if (this.opts.dataDir) addRecent(this.opts.dataDir, path);
     this.changed();

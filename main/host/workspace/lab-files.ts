@@ -10,6 +10,7 @@ import { labToYaml } from '../lab/lab-yaml.js';
 import type { LabSpec } from '../lab/spec.js';
 import { writeFileAtomic } from './atomic-write.js';
 import type { LabExport } from './topology-api.js';
+import { roundTripLabYaml } from './lab-roundtrip.js';
 
 export function resolveLabPath(file: string, labsDir: string): string {
   return isAbsolute(file) ? resolve(file) : resolve(labsDir, file);
@@ -37,11 +38,12 @@ export function labFileTexts(spec: LabSpec): LabExport {
   return { name: spec.name, yaml: labToYaml(spec), layout: `${JSON.stringify({ nodes: layout }, null, 2)}\n` };
 }
 
-export function saveLabFile(path: string, spec: LabSpec): void {
+/** Writes `spec` at `path`; `source` (the file it was opened from) keeps its steps, daemons and comments. */
+export function saveLabFile(path: string, spec: LabSpec, source: string | null = null): void {
   const t = labFileTexts(spec);
   try {
     writeFileAtomic(layoutFileOf(path), t.layout);
-    writeFileAtomic(path, t.yaml);
+    writeFileAtomic(path, roundTripLabYaml(spec, source, path) ?? t.yaml);
   } catch (e) {
     throw new ApiError('EINVAL', `cannot write ${path}: ${(e as Error).message}`);
   }
