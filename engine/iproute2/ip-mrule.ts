@@ -11,6 +11,7 @@ import type { IpCtx } from './ip-context.js';
 import { fail1, incomplete, invarg, rtnlAnswer } from './ip-errors.js';
 import { rtTableA2n, rtTableN2a } from './ip-names.js';
 import { getU32 } from './ip-parse.js';
+import { parseFwmark } from './ip-rule-names.js';
 import { matches } from './ip-utils.js';
 
 const ACTIONS: Record<string, MrRule['action']> = { unreachable: 'unreachable', prohibit: 'prohibit', blackhole: 'blackhole' };
@@ -52,18 +53,9 @@ function mruleModify(ctx: IpCtx, add: boolean, argv: readonly string[]): number 
       if (n === null) invarg('preference value is invalid\n', v);
       q.pref = n;
     } else if (w === 'fwmark') {
-      const v = next();
-      const slash = v.indexOf('/');
-      const markText = slash >= 0 ? v.slice(0, slash) : v;
-      const mark = getU32(markText);
-      if (mark === null) invarg('fwmark value is invalid\n', markText);
-      q.mark = mark;
-      if (mark) q.markMask = 0xffffffff;
-      if (slash >= 0) {
-        const mask = getU32(v.slice(slash + 1));
-        if (mask === null) invarg('fwmask value is invalid\n', v.slice(slash + 1));
-        q.markMask = mask;
-      }
+      const f = parseFwmark(next());
+      q.mark = f.mark;
+      if (f.markMask !== null) q.markMask = f.markMask;
     } else if (matches(w, 'table') || w === 'lookup') {
       const v = next();
       const t = rtTableA2n(v);

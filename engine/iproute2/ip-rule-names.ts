@@ -1,9 +1,11 @@
 // Name tables `ip rule` and `ip route` parse beyond lib/rt_names.c's numeric ones: the DSCP classes of
 // /etc/iproute2/rt_dsfield (rtnl_dsfield_a2n reads numbers in base 16) and IP protocol names
-// (inet_proto_a2n/n2a, which iproute2 resolves through /etc/protocols).
+// (inet_proto_a2n/n2a, which iproute2 resolves through /etc/protocols); and the fwmark argument both
+// `ip rule` and `ip mrule` take.
 
+import { invarg } from './ip-errors.js';
 import { dsfieldN2a } from './ip-names.js';
-import { getUnsignedMax } from './ip-parse.js';
+import { getU32, getUnsignedMax } from './ip-parse.js';
 
 /** rtnl_dsfield_a2n(): a class name, or a hex number up to 255 (strtoul base 16). */
 export function dsfieldA2n(s: string): number | null {
@@ -32,4 +34,19 @@ export function inetProtoA2n(s: string): number | null {
   const named = PROTOS.find(([, n]) => n === s);
   if (named) return named[0];
   return getUnsignedMax(s, 255);
+}
+
+/**
+ * `fwmark MARK[/MASK]` as iprule.c parses it for `ip rule` and `ip mrule`; a non-zero mark without a mask
+ * means mask 0xffffffff (fib_nl2rule()), a zero mark without one leaves the mask at 0.
+ */
+export function parseFwmark(v: string): { mark: number; markMask: number | null } {
+  const slash = v.indexOf('/');
+  const markText = slash >= 0 ? v.slice(0, slash) : v;
+  const mark = getU32(markText);
+  if (mark === null) invarg('fwmark value is invalid\n', markText);
+  if (slash < 0) return { mark, markMask: mark ? 0xffffffff : null };
+  const mask = getU32(v.slice(slash + 1));
+  if (mask === null) invarg('fwmask value is invalid\n', v.slice(slash + 1));
+  return { mark, markMask: mask };
 }

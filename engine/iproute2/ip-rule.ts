@@ -10,7 +10,7 @@ import { fail1, fail255, invarg, IpExit, rtnlAnswer } from './ip-errors.js';
 import { groupA2n, rtnTypeA2n, rtnTypeNumber, rtProtA2n, rtTableA2n } from './ip-names.js';
 import { getInteger, getPrefix, getU32 } from './ip-parse.js';
 import { printRule } from './ip-rule-print.js';
-import { dsfieldA2n, inetProtoA2n } from './ip-rule-names.js';
+import { dsfieldA2n, inetProtoA2n, parseFwmark } from './ip-rule-names.js';
 import { matches } from './ip-utils.js';
 
 export function usageRule(): string {
@@ -96,19 +96,9 @@ function ipruleModify(ctx: IpCtx, add: boolean, argv: readonly string[]): number
       if (t === null) invarg('TOS value is invalid\n', v);
       rule.tos = t;
     } else if (w === 'fwmark') {
-      const v = next();
-      const slash = v.indexOf('/');
-      const markText = slash >= 0 ? v.slice(0, slash) : v;
-      const mark = getU32(markText);
-      if (mark === null) invarg('fwmark value is invalid\n', markText);
-      rule.mark = mark;
-      // fib_nl2rule(): a non-zero mark without a mask means mask 0xffffffff.
-      if (mark) rule.markMask = 0xffffffff;
-      if (slash >= 0) {
-        const mask = getU32(v.slice(slash + 1));
-        if (mask === null) invarg('fwmask value is invalid\n', v.slice(slash + 1));
-        rule.markMask = mask;
-      }
+      const f = parseFwmark(next());
+      rule.mark = f.mark;
+      if (f.markMask !== null) rule.markMask = f.markMask;
     } else if (matches(w, 'realms')) {
       const v = next();
       const m = /^(?:(\d+)\/)?(\d+)$/.exec(v);

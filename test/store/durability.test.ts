@@ -2,8 +2,6 @@
 // the file must pass PRAGMA integrity_check, hold every batch the writer reported committed (and
 // nothing torn: events and packets form gap-free prefixes of the stream, equal to a re-run of the same
 // seed), be marked incomplete when opened, and still be readable and exportable.
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { TraceEvent } from '../../engine/sim/trace.js';
 import { MemorySink } from '../../engine/sim/trace.js';
@@ -12,12 +10,12 @@ import { RunReader } from '../../main/host/store/run-reader.js';
 import { all, closeDb, openDb, OPEN_READONLY } from '../../main/host/store/sqlite.js';
 import { tempRunFile, removeTempRuns } from './record-synthetic.js';
 import { syntheticSim } from './synthetic.js';
+import { recordAndKillChild } from './kill-child.js';
 // mulberry32: the kill delays are seeded, so a failing run names its delay.
 import { prng } from '../unit/wire/helpers.js';
 
 const KILLS = 20;
 const PARALLEL = 2;
-const root = fileURLToPath(new URL('../../', import.meta.url));
 
 
 interface Killed {
@@ -28,34 +26,16 @@ interface Killed {
   committedPkt: number;
 }
 
-/**
- * Starts a recording child and kills it `delayMs` after it has reported `commits` commits ('C ...'; with
- * 0, after it reported that recording started). Counting commits rather than time keeps the kill
- * points spread over the stream however loaded the machine is.
- */
-function recordAndKill(file: string, seed: number, delayMs: number, commits: number): Promise<Killed> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', './test/store/register-ts.mjs', 'test/store/durability-child.ts', file, String(seed)], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    child.stdout.setEncoding('utf8').on('data', (s: string) => {
-      out += s;
-      if (timer === undefined && out.startsWith('R\n') && out.split('\nC ').length > commits) timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
-    });
-    child.stderr.setEncoding('utf8').on('data', (s: string) => (err += s));
-    child.on('error', reject);
-    child.on('exit', (code, signal) => {
-      if (signal !== 'SIGKILL') return reject(new Error(`child ended by itself (code ${code}): ${err}`));
-      let committedSeq = 0;
-      let committedPkt = 0;
-      for (const line of out.split('\n')) {
-        const m = /^C (\d+) (\d+)$/.exec(line);
-        if (m) [committedSeq, committedPkt] = [Number(m[1]), Number(m[2])];
-      }
-      resolve({ file, seed, delayMs, committedSeq, committedPkt });
-    });
-  });
+/** Kills a recording child after `commits` commits (see kill-child.ts) and reads its last commit line. */
+async function recordAndKill(file: string, seed: number, delayMs: number, commits: number): Promise<Killed> {
+  const out = await recordAndKillChild('test/store/durability-child.ts', [file, String(seed)], commits, delayMs);
+  let committedSeq = 0;
+  let committedPkt = 0;
+  for (const line of out.split('\n')) {
+    const m = /^C (\d+) (\d+)$/.exec(line);
+    if (m) [committedSeq, committedPkt] = [Number(m[1]), Number(m[2])];
+  }
+  return { file, seed, delayMs, committedSeq, committedPkt };
 }
 
 /** The stream the child produced, re-run in memory up to `events` events. */

@@ -2,8 +2,6 @@
 // consistent, the run reads as incomplete, its replayable end is the event before its last committed
 // one, and stateAt at random seqs up to there equals the state of a re-run of the same seed captured
 // live at those seqs.
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { PacketRecord, TraceEvent, TraceSink } from '../../engine/sim/trace.js';
 import { captureNet } from '../../engine/state/capture.js';
@@ -13,28 +11,14 @@ import { all, closeDb, openDb, OPEN_READONLY } from '../../main/host/store/sqlit
 import { prng } from '../unit/wire/helpers.js';
 import { removeTempRuns, tempRunFile } from './record-synthetic.js';
 import { replayChain } from './replay-scenario.js';
+import { recordAndKillChild } from './kill-child.js';
 
 const KILLS = 4;
-const root = fileURLToPath(new URL('../../', import.meta.url));
 
-function recordAndKill(file: string, seed: number, commits: number, delayMs: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', './test/store/register-ts.mjs', 'test/store/replay-child.ts', file, String(seed)], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    child.stdout.setEncoding('utf8').on('data', (s: string) => {
-      out += s;
-      if (timer === undefined && out.startsWith('R\n') && out.split('\nC ').length > commits) timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
-    });
-    child.stderr.setEncoding('utf8').on('data', (s: string) => (err += s));
-    child.on('error', reject);
-    child.on('exit', (code, signal) => {
-      if (signal !== 'SIGKILL') return reject(new Error(`child ended by itself (code ${code}): ${err}`));
-      const commitsSeen = [...out.matchAll(/^C (\d+)$/gm)].map((m) => Number(m[1]));
-      resolve(commitsSeen.at(-1) ?? 0);
-    });
-  });
+async function recordAndKill(file: string, seed: number, commits: number, delayMs: number): Promise<number> {
+  const out = await recordAndKillChild('test/store/replay-child.ts', [file, String(seed)], commits, delayMs);
+  const commitsSeen = [...out.matchAll(/^C (\d+)$/gm)].map((m) => Number(m[1]));
+  return commitsSeen.at(-1) ?? 0;
 }
 
 /** Captures every node's state when the events after the wanted seqs arrive (as the recorder sees them). */
