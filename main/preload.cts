@@ -10,6 +10,7 @@ import type { CounterView, DaemonView, EventDetailView, SeriesView, TracePage } 
 import type { DeviceEventResponse, LabExport, LabFilesView } from './host/workspace/topology-api.js';
 import type { CheckStepResponse, GuideView, JourneyView, RunStepActionsResponse } from './host/guide-api.js';
 import type { ExportedFile, RecordingView, StateAtView } from './host/state-api.js';
+import type { QueryResultView } from './host/query-api.js';
 
 function call<T>(method: ApiMethod, arg?: unknown): Promise<T> {
   return electron.ipcRenderer.invoke(`workbench:${method}`, arg) as Promise<T>;
@@ -44,6 +45,7 @@ const api: WorkbenchApi = {
   getStateAt: (req) => call<StateAtView>('getStateAt', req),
   getRecording: () => call<RecordingView>('getRecording'),
   exportRecording: (req) => call<ExportedFile>('exportRecording', req),
+  runQuery: (req) => call<QueryResultView>('runQuery', req),
 };
 
 electron.contextBridge.exposeInMainWorld('workbench', api);

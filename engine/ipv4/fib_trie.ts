@@ -7,6 +7,7 @@ import { Errno, KernelError } from '../net/errno.js';
 import type { NetDevice } from '../net/netdevice.js';
 import { formatIpv4, prefixMask, type Ipv4Addr } from '../wire/inet.js';
 import { RTNH_F_DEAD, RTNH_F_LINKDOWN, type FibNh, type FibResult, type FibRoute, type Flowi4, type RouteType } from './fib-types.js';
+import { fibInsertNode, leafAddList, leafRemoveList } from './fib_trie_insert.js';
 import { LcTrie } from './fib_trie_kv.js';
 import { LpmCursor } from './fib_trie_lookup.js';
 import { forEachLeaf, trieDepths, trieProblems } from './fib_trie_walk.js';
@@ -21,6 +22,7 @@ export const NLM_F_APPEND = 0x800;
 export class FibTable {
   /** The table's LC-trie (fib_trie_kv.ts). */
   private readonly trie = new LcTrie(packFirstAlias);
+  private readonly scratch = new LpmCursor(this.trie, 0);
   private count = 0;
   /** Routes in dump order, rebuilt lazily after a change. */
   private dumpCache: FibRoute[] | null = [];
@@ -82,8 +84,8 @@ export class FibTable {
     list.splice(i, 0, r);
     if (!existing) {
       // fib_insert_alias(): a new leaf, or a new prefix length in the leaf of this key.
-      if (!l) this.trie.fibInsertNode(tp, key, r.plen, list);
-      else this.trie.leafAddList(l, tp, r.plen, list);
+      if (!l) fibInsertNode(this.trie, tp, key, r.plen, list);
+      else leafAddList(this.trie, l, tp, r.plen, list);
     } else this.trie.touch(l);
     this.count++;
     if (r.plen === 0) this.numDefault++;
@@ -103,7 +105,7 @@ export class FibTable {
     const i = list ? list.indexOf(r) : -1;
     if (!list || i < 0) return false;
     list.splice(i, 1);
-    if (list.length === 0) this.trie.leafRemoveList(l, tp, r.plen);
+    if (list.length === 0) leafRemoveList(this.trie, l, tp, r.plen);
     else this.trie.touch(l);
     this.count--;
     if (r.plen === 0) this.numDefault--;
@@ -131,6 +133,15 @@ export class FibTable {
     return new LpmCursor(this.trie, daddr >>> 0);
   }
 
+  /**
+   * The table's own cursor, reset to `daddr`, for fibTableSearch() alone: it finishes with it before it
+   * returns and searches no table meanwhile, and a lookup then allocates only its answer (measured: the
+   * young generation's churn evicts a large table's lines from the cache).
+   */
+  searchCursor(daddr: Ipv4Addr): LpmCursor {
+    return this.scratch.reset(daddr >>> 0);
+  }
+
   /** The length of the longest prefix covering `daddr` (-1 if none): the trie walk alone. */
   longestPrefix(daddr: Ipv4Addr): number {
     return new LpmCursor(this.trie, daddr >>> 0).advance();
@@ -154,6 +165,11 @@ export class FibTable {
     return trieDepths(this.trie);
   }
 
+  /** Child slots in live tnode blocks, and in the pool (free blocks included), for tests and the benchmark. */
+  slotUse(): { live: number; pooled: number } {
+    return { live: this.trie.liveSlots, pooled: this.trie.pooledSlots };
+  }
+
   /** Broken trie bookkeeping, if any (for tests). */
   problems(): string[] {
     return trieProblems(this.trie);
@@ -166,20 +182,22 @@ export function networkOf(addr: Ipv4Addr, plen: number): Ipv4Addr {
 
 /** The errno of each type class in a first-alias summary (packFirstAlias). */
 const HOT_ERRNO: readonly (Errno | 0)[] = [0, Errno.EINVAL, Errno.EHOSTUNREACH, Errno.EACCES, Errno.EAGAIN];
-/** Summary bit: exactly one next hop, neither dead nor linkdown (usable by any lookup without an oif). */
-const HOT_ONE_NH = 1 << 19;
-const HOT_PRESENT = 1 << 20;
+/** Summary bits: the summary decides (the alias has no tos); exactly one next hop, neither dead nor linkdown. */
+const HOT_PRESENT = 1;
+const HOT_ONE_NH = 2;
 
 /**
- * A leaf's first alias summarised for fibTableSearch(): tos (bits 0-7), scope (8-15), the class of its
- * type's error (16-18, HOT_ERRNO), HOT_ONE_NH, HOT_PRESENT. Route fields never change once the route is
+ * A leaf's first alias summarised in 13 bits for fibTableSearch() (the trie keeps it in the leaf's slot):
+ * HOT_PRESENT, HOT_ONE_NH, the class of its type's error (bits 2-4, HOT_ERRNO), its scope (bits 5-12).
+ * An alias with a tos gets no summary (the scan decides it). Route fields never change once the route is
  * in a table; next-hop flags do, hence fibNhEpoch.
  */
 function packFirstAlias(r: FibRoute): number {
+  if (r.tos !== 0) return 0;
   const err = fibPropsError(r.type);
   const nh = r.nhs.length === 1 ? r.nhs[0]! : null;
   const oneNh = nh && !(nh.flags & (RTNH_F_DEAD | RTNH_F_LINKDOWN)) ? HOT_ONE_NH : 0;
-  return (r.tos & 0xff) | ((r.scope & 0xff) << 8) | (HOT_ERRNO.indexOf(err) << 16) | oneNh | HOT_PRESENT;
+  return HOT_PRESENT | oneNh | (HOT_ERRNO.indexOf(err) << 2) | ((r.scope & 0xff) << 5);
 }
 
 /** FIB_LOOKUP_IGNORE_LINKSTATE: gateway validation and rp_filter's second lookup see LINKDOWN next hops. */
@@ -262,14 +280,16 @@ function judge(v4: Ipv4Netns, r: FibRoute, fl: Flowi4, flags: number, resultTabl
   return null;
 }
 
+/** fib_table_lookup()'s answer when nothing matches (shared: no caller changes a lookup's answer). */
+const NOT_FOUND: TableLookup = Object.freeze({ errno: Errno.EAGAIN, res: null, route: null });
+
 /** fib_table_lookup()'s search without its trace event (the benchmark times this). */
 export function fibTableSearch(v4: Ipv4Netns, tables: readonly FibTable[], resultTable: number, fl: Flowi4, flags = 0): TableLookup {
-  const flowTos = fl.tos & 0x1c;
   const scope = fl.scope ?? 0;
-  let out: TableLookup = { errno: Errno.EAGAIN, res: null, route: null };
+  let out: TableLookup = NOT_FOUND;
   // One trie, or local and main merged: two cursors, longest prefix first, local's aliases first on a tie.
-  const c0 = tables[0]!.cursor(fl.daddr);
-  const c1 = tables.length > 1 ? tables[1]!.cursor(fl.daddr) : null;
+  const c0 = tables[0]!.searchCursor(fl.daddr);
+  const c1 = tables.length > 1 ? tables[1]!.searchCursor(fl.daddr) : null;
   const p0 = c0.advance();
   const p1 = c1 ? c1.advance() : -1;
   let a: FibRoute[] | null = null;
@@ -281,8 +301,8 @@ export function fibTableSearch(v4: Ipv4Netns, tables: readonly FibTable[], resul
     const c = p0 >= 0 && (p1 < 0 || p0 > p1 || (p0 === p1 && c0.firstAlias().table >= c1!.firstAlias().table)) ? c0 : c1!;
     const h = fl.oif === 0 ? c.hotWord() : -1;
     let decided = false;
-    if (h > 0 && (!(h & 0xff) || (h & 0xff) === flowTos) && ((h >>> 8) & 0xff) >= scope) {
-      const err = HOT_ERRNO[(h >>> 16) & 7]!;
+    if (h > 0 && (h & HOT_PRESENT) !== 0 && h >>> 5 >= scope) {
+      const err = HOT_ERRNO[(h >>> 2) & 7]!;
       const r = c.firstAlias();
       if (err) out = { errno: err, res: null, route: r };
       else if (h & HOT_ONE_NH) out = { errno: 0, res: { route: r, nh: c.firstNh(), table: resultTable, nhSel: 0 }, route: r };

@@ -1,8 +1,9 @@
 // fib_table_lookup()'s walk over the LC-trie of fib_trie_kv.ts, reading the children's slot copies so a
-// level costs one cache line.
+// level costs one cache line; the found leaf's summary comes with its slot, its first alias and next hop
+// from one 16-byte entry (LcTrie.heads).
 
 import { fibNhEpoch, type FibNh, type FibRoute } from './fib-types.js';
-import { HAS_DEFAULT, longerThan, lowBits, NONE, TRIE, type LcTrie } from './fib_trie_kv.js';
+import { HAS_DEFAULT, HOT_SHIFT, longerThan, lowBits, NONE, POS_BITS_MASK, TRIE, type LcTrie } from './fib_trie_kv.js';
 
 /**
  * fib_table_lookup()'s walk as a cursor: next() gives the alias lists covering the key, longest prefix
@@ -21,11 +22,28 @@ export class LpmCursor {
   private hasDefault = false;
   /** The prefix length advance() returned last. */
   private plen = -1;
+  /** Word offset of the current leaf's slot. */
+  private w = 0;
 
   constructor(
     private readonly t: LcTrie,
-    private readonly key: number,
+    private key: number,
   ) {}
+
+  /** Starts over for another key (a table reuses one cursor for its searches: no allocation per lookup). */
+  reset(key: number): this {
+    this.key = key;
+    this.pn = TRIE;
+    this.cindex = 0;
+    this.leaf = NONE;
+    this.limit = -1;
+    this.started = false;
+    this.bm = 0;
+    this.hasDefault = false;
+    this.plen = -1;
+    this.w = 0;
+    return this;
+  }
 
   /** The next covering alias list, or null. */
   next(): FibRoute[] | null {
@@ -42,27 +60,26 @@ export class LpmCursor {
   }
 
   /**
-   * The summary word (LcTrie.heads) of firstAlias(), or -1 when the prefix found is not its leaf's longest
-   * (then firstAlias() comes from the alias list, and has no summary).
+   * The 13-bit summary (fib_trie.ts) of firstAlias(), or -1 when the prefix found is not its leaf's
+   * longest (then firstAlias() comes from the alias list, and has no summary).
    */
   hotWord(): number {
     const bm = this.bm;
     if (this.plen !== (bm === 0 ? 0 : 32 - Math.clz32(bm))) return -1;
     const t = this.t;
-    const l = this.leaf;
-    if (t.heads[4 * l + 1] !== fibNhEpoch.value) t.refreshHot(l);
-    return t.heads[4 * l] as number;
+    if (t.epoch !== fibNhEpoch.value) t.refreshAllHot();
+    return t.slots[this.w + 2]! >>> HOT_SHIFT;
   }
 
-  /** firstAlias().nhs[0] when hotWord() is not -1, read without touching the route. */
+  /** firstAlias().nhs[0] when hotWord() is not -1, without reading the route. */
   firstNh(): FibNh | null {
-    return this.t.heads[4 * this.leaf + 3] as FibNh | null;
+    return this.t.heads[2 * this.leaf + 1] as FibNh | null;
   }
 
   /** The first alias of the prefix advance() found: for the leaf's longest prefix, without its list. */
   firstAlias(): FibRoute {
     const bm = this.bm;
-    if (this.plen === (bm === 0 ? 0 : 32 - Math.clz32(bm))) return this.t.headRoute(this.leaf)!;
+    if (this.plen === (bm === 0 ? 0 : 32 - Math.clz32(bm))) return this.t.heads[2 * this.leaf] as FibRoute;
     return this.list()[0]!;
   }
 
@@ -104,12 +121,12 @@ export class LpmCursor {
       // Step 1: travel to the longest prefix match.
       for (;;) {
         const meta = slots[w + 2]!;
-        const pos = meta & 0xff;
-        const bits = (meta >>> 8) & 0xff;
+        const pos = meta & 63;
+        const bits = (meta >>> 6) & 63;
         const index = ((key ^ slots[w + 1]!) >>> pos) >>> 0;
         if (index >>> bits !== 0) break;
         if (bits === 0) return this.found(w);
-        if (((meta >>> 16) & 0xff) > pos) {
+        if (((meta >>> 12) & 63) > pos) {
           this.pn = slots[w]!;
           this.cindex = index;
         }
@@ -137,11 +154,11 @@ export class LpmCursor {
       const meta = slots[w + 2]!;
       const p = slots[w + 1]!;
       // prefix_mismatch(), or nothing shorter than what this node fixes lives below it.
-      if (((key ^ p) & (p | -p)) !== 0 || ((meta >>> 16) & 0xff) === (meta & 0xff)) {
+      if (((key ^ p) & (p | -p)) !== 0 || ((meta >>> 12) & 63) === (meta & 63)) {
         backtrack = true;
         continue;
       }
-      if ((meta & 0xffff) === 0) return this.found(w);
+      if ((meta & POS_BITS_MASK) === 0) return this.found(w);
       w = 4 * slots[w + 3]!;
       if (!slots[w]) backtrack = true;
     }
@@ -150,6 +167,7 @@ export class LpmCursor {
   /** A leaf reached at slot word offset w (its slot holds a copy of its record). */
   private found(w: number): boolean {
     const slots = this.t.slots;
+    this.w = w;
     this.leaf = slots[w]!;
     // Prefix lengths up to the common leading bits of key and leaf key cover the key.
     this.limit = Math.clz32((this.key ^ slots[w + 1]!) >>> 0);

@@ -2,7 +2,8 @@
 // tnode count) and a full check of the kernel's bookkeeping, which the randomized tests run after every
 // change.
 
-import { TRIE, type LcTrie } from './fib_trie_kv.js';
+import { fibNhEpoch } from './fib-types.js';
+import { HOT_SHIFT, TRIE, type LcTrie } from './fib_trie_kv.js';
 
 const KEYLENGTH = 32;
 
@@ -20,6 +21,12 @@ export function forEachLeaf(t: LcTrie, visit: (l: number) => void): void {
   };
   const root = t.child(TRIE, 0);
   if (root) walk(root);
+}
+
+function forEachTnode(t: LcTrie, n: number, visit: (tn: number) => void): void {
+  if (t.isLeaf(n)) return;
+  visit(n);
+  for (let i = 0; i < t.childLength(n); i++) if (t.child(n, i)) forEachTnode(t, t.child(n, i), visit);
 }
 
 /** Levels visited to reach each leaf, and the tnode count. */
@@ -59,6 +66,9 @@ export function trieProblems(t: LcTrie): string[] {
       if (t.first[n] !== lists[0]) bad.push(`${where}: stale first list`);
       if (lists.some((x, i) => i > 0 && x[0]!.plen >= lists[i - 1]![0]!.plen)) bad.push(`${where}: lists not longest first`);
       if (t.slen(n) !== KEYLENGTH - lists.at(-1)![0]!.plen) bad.push(`${where}: leaf slen ${t.slen(n)}`);
+      const head = lists[0]?.[0] ?? null;
+      if (t.heads[2 * n] !== head || t.heads[2 * n + 1] !== (head?.nhs[0] ?? null)) bad.push(`${where}: stale first alias in heads`);
+      if (t.epoch === fibNhEpoch.value && t.rec[4 * n + 1]! >>> HOT_SHIFT !== t.summary(head)) bad.push(`${where}: stale summary`);
       return t.slen(n);
     }
     let empty = 0;
@@ -80,6 +90,11 @@ export function trieProblems(t: LcTrie): string[] {
     return t.slen(n);
   };
   const root = t.child(TRIE, 0);
-  if (root) visit(root, TRIE);
+  let live = 1;
+  if (root) {
+    visit(root, TRIE);
+    forEachTnode(t, root, (tn) => (live += t.childLength(tn)));
+  }
+  if (live !== t.liveSlots) bad.push(`live slots ${t.liveSlots} != ${live}`);
   return bad;
 }

@@ -67,6 +67,14 @@ export function ipRcv(v4: Ipv4Netns, skb: SkBuff): void {
 
 /** ip_rcv_finish(): route the packet, then dst_input(). */
 function ipRcvFinish(v4: Ipv4Netns, skb: InputSkb, info: IpInfo): void {
+  if (skb.dst && skb.pktType === 'LOOPBACK') {
+    // The output route came with the skb through lo: no second lookup. Its dst.input is ip_local_deliver
+    // for a local route (RTCF_LOCAL) and dst_discard for any other (a route to elsewhere `dev lo`).
+    const rt = skb.dst as Rtable;
+    if (rt.type === 'local') ipLocalDeliver(v4, skb, info, rt);
+    else v4.ns.emit('dst_discard', 'drop', { dev: skb.dev.name, route: rt.type, reason: 'output route looped back' }, skb.pkt);
+    return;
+  }
   const res = ipRouteInput(v4, info.dst, info.src, info.tos, skb.dev, info.protocol, inputKeys(skb, info));
   if (!res.ok) {
     const ev = v4.ns.emit('ip_route_input_noref', 'drop', { dev: skb.dev.name, reason: res.reason, errno: res.errno }, skb.pkt);

@@ -3,6 +3,7 @@
 // the next hop is read from the topology. A next hop nobody answers for fails after the kernel's
 // 3 s of ARP probes (ucast_solicit 3 × retrans_time 1 s) and the packet is dropped.
 
+import { IFF_LOOPBACK, IFF_NOARP } from '../net/if-flags.js';
 import { devQueueXmit, netifReceiveSkb } from '../net/link-xmit.js';
 import type { NetDevice } from '../net/netdevice.js';
 import { BROADCAST_MAC, type SkBuff } from '../net/skbuff.js';
@@ -58,7 +59,7 @@ export function ipLocalOut(v4: Ipv4Netns, bytes: Uint8Array, rt: Rtable, opts: L
     if (rt.type === 'local') {
       // Destined to ourselves: through the loopback device.
       const lo = v4.ns.devByName('lo')!;
-      devQueueXmit({ ...skb, dev: lo, dstMac: lo.mac });
+      devQueueXmit({ ...skb, dev: lo, dstMac: lo.mac, dst: rt });
       return;
     }
     if (rt.type === 'multicast' || rt.type === 'broadcast') ipMcOutput(v4, skb, rt, opts.mcLoop ?? true);
@@ -100,6 +101,14 @@ export function ipFinishOutput2(v4: Ipv4Netns, skb: SkBuff, rt: Rtable): void {
     return;
   }
   const nexthop = rt.gw || dst;
+  if (dev.flags & (IFF_NOARP | IFF_LOOPBACK)) {
+    // arp_constructor(): NUD_NOARP, the neighbour's address is the device's own (none for pimreg): no ARP,
+    // the frame leaves at once — and a peer that is not this MAC drops it as PACKET_OTHERHOST.
+    v4.ns.emit('neigh_resolve_output', 'lookup', { dev: dev.name, nexthop: formatIpv4(nexthop), result: 'NOARP' }, skb.pkt);
+    // Out of lo the output route stays with the skb (loopback_xmit keeps skb_dst).
+    devQueueXmit({ ...skb, dev, dstMac: dev.mac, ...(dev.kind === 'loopback' ? { dst: rt } : {}) });
+    return;
+  }
   const mac = neighResolve(dev, nexthop);
   v4.ns.emit('neigh_resolve_output', 'lookup', { dev: dev.name, nexthop: formatIpv4(nexthop), result: mac ? 'REACHABLE' : 'FAILED' }, skb.pkt);
   if (mac) {

@@ -12,6 +12,8 @@ import type { Network } from './network.js';
 import { BROADCAST_MAC, isMulticastMac, macEquals, type PktType, type SkBuff } from './skbuff.js';
 
 /** dev_queue_xmit(): count, trace and hand the frame to the link. A down device drops it. */
+const ETH_HLEN = 14;
+
 export function devQueueXmit(skb: SkBuff & { dev: NetDevice; dstMac: Uint8Array }): boolean {
   const dev = skb.dev;
   const ns = dev.ns;
@@ -25,7 +27,7 @@ export function devQueueXmit(skb: SkBuff & { dev: NetDevice; dstMac: Uint8Array 
     return true;
   }
   dev.stats.tx_packets++;
-  dev.stats.tx_bytes += skb.bytes.length;
+  dev.stats.tx_bytes += skb.bytes.length + statsHeaderLen(dev);
   const ev = ns.emit('dev_queue_xmit', 'tx', { dev: dev.name, dst_mac: formatMac(skb.dstMac), len: skb.bytes.length }, skb.pkt);
   ns.sim.trace.within(ev, () => {
     if (dev.kind === 'loopback') {
@@ -77,12 +79,24 @@ export function transmitFrame(net: Network, dev: NetDevice, frame: { pkt: number
       netifReceiveFrame(peer, frame);
       return;
     }
-    // The bridge: the frame enters on `peer` and is flooded out of every other up port.
-    for (const port of seg.ports) {
+    // The bridge: a unicast frame goes out of the one port whose node owns the destination MAC (what
+    // br_fdb has learnt by the time there is a neighbour entry: the ARP reply came from that port);
+    // multicast, broadcast and unknown unicast are flooded out of every other up port.
+    const known = isMulticastMac(frame.dstMac) ? undefined : seg.ports.find((p) => p !== peer && p.peer && macEquals(p.peer.dev.mac, frame.dstMac));
+    for (const port of known ? [known] : seg.ports) {
       if (port === peer || !port.operational || !port.peer) continue;
       netifReceiveFrame(port.peer.dev, frame);
     }
   });
+}
+
+/**
+ * Link-header bytes in the driver's byte counters: veth_xmit() and dummy_xmit() count skb->len with the
+ * Ethernet header on (an 84-byte ping is 98 bytes in `ip -s link`); loopback_xmit() counts after
+ * eth_type_trans() has pulled it (84); pimreg has none.
+ */
+export function statsHeaderLen(dev: NetDevice): number {
+  return dev.kind === 'veth' || dev.kind === 'dummy' ? ETH_HLEN : 0;
 }
 
 /** eth_type_trans(): classify the frame by destination MAC. */
@@ -105,7 +119,7 @@ export function netifReceiveSkb(dev: NetDevice, skb: SkBuff, countRx = true): vo
   const ns = dev.ns;
   if (countRx) {
     dev.stats.rx_packets++;
-    dev.stats.rx_bytes += skb.bytes.length;
+    dev.stats.rx_bytes += skb.bytes.length + statsHeaderLen(dev);
   }
   const ev = ns.emit('netif_receive_skb', 'rx', { dev: dev.name, pkt_type: skb.pktType, len: skb.bytes.length }, skb.pkt);
   ns.sim.trace.within(ev, () => ns.ipv4.ipRcv({ ...skb, dev }));

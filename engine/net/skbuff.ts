@@ -17,6 +17,11 @@ export interface SkBuff {
   mark: number;
   /** Destination MAC of the frame on the wire (set by neighbour output). */
   dstMac?: Uint8Array;
+  /**
+   * skb_dst() of a datagram a socket addressed to this host: the output route goes with it through lo, so
+   * ip_rcv_finish() delivers it without an input lookup (which would call 127.0.0.1 a martian).
+   */
+  dst?: { readonly type: string };
 }
 
 export function macEquals(a: Uint8Array, b: Uint8Array): boolean {

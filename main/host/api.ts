@@ -129,6 +129,14 @@ export interface CounterView {
   mcForwarded: number;
   /** Multicast packets the node's MFC entries matched (sum of Pkts in /proc/net/ip_mr_cache). */
   mfcPackets: number;
+  /** Packets per interface, as `ip -s link` prints them (the graph's link counters). */
+  ifaces: IfaceCounterView[];
+}
+
+export interface IfaceCounterView {
+  name: string;
+  rxPackets: number;
+  txPackets: number;
 }
 
 /** Which events of the trace to list; absent fields match everything. */
@@ -213,7 +221,7 @@ export interface SeriesView {
   series: { node: string; counts: number[] }[];
 }
 
-export interface WorkbenchApi extends GuideApi, StateApi {
+export interface WorkbenchApi extends GuideApi, StateApi, QueryApi {
   /** Topology editor: replaces the lab's nodes, links, segments and layout, then rebuilds the running lab. */
   applyTopology(req: TopologySpec): Promise<LabView>;
   /** Context menu: `ip link set DEV down|up` or `ip link delete DEV` on the running lab (a real engine event). */
@@ -268,12 +276,14 @@ import {
 } from './workspace/topology-api.js';
 import { GuideInvalid, guideCalls, validateGuideStep, validateJourney, type GuideApi } from './guide-api.js';
 import { StateInvalid, stateCalls, validateExport, validateNoArg, validateStateAt, type StateApi } from './state-api.js';
+// The query console (query-api.ts): one read-only SQL query over the session's recording.
+import { QueryInvalid, queryCalls, validateRunQuery, type QueryApi } from './query-api.js';
 
 export type ApiMethod = keyof WorkbenchApi;
 export type ApiArg<M extends ApiMethod> = Parameters<WorkbenchApi[M]> extends [infer A] ? A : undefined;
 export type ApiResult<M extends ApiMethod> = Awaited<ReturnType<WorkbenchApi[M]>>;
 
-export const API_METHODS = ['getLab', 'runCommand', 'complete', 'moveNode', 'reset', 'listDaemons', 'startDaemon', 'stopDaemon', 'saveDaemon', 'getCounters', 'getTrace', 'locateEvent', 'getEvent', 'getSeries', 'applyTopology', 'deviceEvent', 'listLabs', 'openLab', 'saveLab', 'exportLab', 'pickLabFile', 'getGuide', 'runStepActions', 'checkStep', 'getJourney', 'getStateAt', 'getRecording', 'exportRecording'] as const satisfies readonly ApiMethod[];
+export const API_METHODS = ['getLab', 'runCommand', 'complete', 'moveNode', 'reset', 'listDaemons', 'startDaemon', 'stopDaemon', 'saveDaemon', 'getCounters', 'getTrace', 'locateEvent', 'getEvent', 'getSeries', 'applyTopology', 'deviceEvent', 'listLabs', 'openLab', 'saveLab', 'exportLab', 'pickLabFile', 'getGuide', 'runStepActions', 'checkStep', 'getJourney', 'getStateAt', 'getRecording', 'exportRecording', 'runQuery'] as const satisfies readonly ApiMethod[];
 
 // Compile-time check that API_METHODS lists every method.
 type Missing = Exclude<ApiMethod, (typeof API_METHODS)[number]>;
@@ -344,9 +354,16 @@ const SCRIPT_FILE = /^[A-Za-z0-9][A-Za-z0-9._-]*\.ts$/;
 /** Daemon scripts are typed by hand; 256 KiB is far beyond any of them and keeps one request bounded. */
 const MAX_SOURCE = 256 * 1024;
 
+/** A lab's own daemon keeps the path the lab gave it (app-service checks it is that node's script). */
+const MAX_SCRIPT_PATH = 4096;
+
 function scriptFile(v: unknown, what: string): string {
-  if (typeof v !== 'string' || v.length > MAX_NAME || !SCRIPT_FILE.test(v)) invalid(`${what}.file: expected a script name like "daemon.ts"`);
-  return v;
+  const bad = (): never => invalid(`${what}.file: expected a script name like "daemon.ts" (or the path of the lab's own script)`);
+  if (typeof v !== 'string' || v.length > MAX_SCRIPT_PATH || v.includes('\0') || v.includes('\\')) bad();
+  const file = v as string;
+  const base = file.slice(file.lastIndexOf('/') + 1);
+  if (base.length > MAX_NAME || !SCRIPT_FILE.test(base) || file.split('/').some((seg, i) => seg === '..' || seg === '.' || (seg === '' && i > 0))) bad();
+  return file;
 }
 
 function scriptSource(v: unknown, what: string): string {
@@ -420,7 +437,18 @@ function stateArg<T>(f: () => T): T {
   }
 }
 
+/** The query console's validator (query-api.ts) reports with QueryInvalid; here it becomes EINVAL. */
+function queryArg<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof QueryInvalid) invalid(e.message);
+    throw e;
+  }
+}
+
 export const VALIDATORS: { [M in ApiMethod]: (arg: unknown) => ApiArg<M> } = {
+  runQuery: (arg) => queryArg(() => validateRunQuery(arg)),
   getGuide: (arg) => noArg(arg, 'getGuide'),
   runStepActions: (arg) => guideArg(() => validateGuideStep(arg, 'runStepActions')),
   checkStep: (arg) => guideArg(() => validateGuideStep(arg, 'checkStep')),
@@ -523,6 +551,7 @@ export function apiOver(call: (method: ApiMethod, arg: unknown) => Promise<unkno
     getSeries: (req) => call('getSeries', req) as Promise<SeriesView>,
     ...guideCalls(call),
     ...stateCalls(call),
+    ...queryCalls(call),
   };
 }
 

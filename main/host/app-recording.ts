@@ -11,6 +11,7 @@ import type { LabSession } from './lab/session.js';
 import { ReplayRecorder } from './replay/recorder.js';
 import { ReplayReader } from './replay/state-at.js';
 import { SqliteSink } from './store/sqlite-sink.js';
+import { RunReader, type RunInfo } from './store/run-reader.js';
 import type { ExportedFile, ExportFormat, RecordingView, StateAtView } from './state-api.js';
 import { exportRun } from './app-export.js';
 
@@ -64,9 +65,22 @@ export function removeStaleRunFiles(dir: string): string[] {
   return removed;
 }
 
+/**
+ * The live run's reader as ReplayReader sees it: ReplayReader asks a run still being written for its
+ * replayable end before every seek (a 'running' status is not cached), and RunReader.info() counts every
+ * event row for that — ~35 ms a seek at 1M events (test/bench/ui.ts). The session's run stays 'running'
+ * until it is discarded, so the first answer is kept; everything else is the reader's own.
+ */
+function statusOnce(reader: RunReader): RunReader {
+  let info: Promise<RunInfo> | null = null;
+  return Object.create(reader, { info: { value: () => (info ??= reader.info()) } }) as RunReader;
+}
+
 /** One session's recording: its run file, the sink writing it and a reader over it. */
 export class AppRecording {
   private replay: ReplayReader | null = null;
+  /** The reader under `replay` (exports read it directly: they want the real counts). */
+  private run: RunReader | null = null;
   private closed = false;
 
   private constructor(
@@ -95,10 +109,21 @@ export class AppRecording {
 
   private async reader(): Promise<ReplayReader> {
     if (this.closed) throw new RecordingUnavailable('the session was rebuilt: its recording is gone');
-    // Rows are committed in batches: a query must see every event up to the one asked for.
-    await this.sink.flush();
-    this.replay ??= await ReplayReader.open(this.file);
+    if (!this.replay) {
+      this.run = await RunReader.open(this.file);
+      this.replay = ReplayReader.over(statusOnce(this.run));
+    }
     return this.replay;
+  }
+
+  /**
+   * Waits until the file holds the state after `seq`: the recorder writes it when event seq+1 arrives, in
+   * rows committed before that event's (sqlite-sink.ts orders the replay tables before `events`). A run
+   * just made is committed in batches for a while after it ends; a seek into its committed part need not
+   * wait for the rest (a full flush of a 1M-event run took ~10 s).
+   */
+  private async committedThrough(seq: number): Promise<void> {
+    if (this.sink.committed.seq < seq + 1) await this.sink.flush();
   }
 
   private lastSeq(): number {
@@ -106,6 +131,7 @@ export class AppRecording {
   }
 
   async view(): Promise<RecordingView> {
+    await this.sink.flush();
     const r = await this.reader();
     const from = await r.replayableFrom();
     return { file: this.file, from, to: this.lastSeq() };
@@ -114,28 +140,30 @@ export class AppRecording {
   /**
    * `node`'s state after event `seq`. The file holds the state after event N once event N+1 arrived (the
    * recorder settles it then), so the state after the newest event is read from the live network,
-   * which is exactly that state until the next event.
+   * which is exactly that state until the next event. Only that node's snapshot chunk and deltas are
+   * read (ReplayReader.nodeAt): the app shows one node at a time.
    */
   async stateAt(seq: number, node: string): Promise<StateAtView> {
-    const r = await this.reader();
+    if (this.closed) throw new RecordingUnavailable('the session was rebuilt: its recording is gone');
     const nodes = [...this.session.net.nodes.keys()];
     const last = this.lastSeq();
     if (seq > last) throw new RangeError(`seq ${seq} is past the last event of the session (${last})`);
-    if (seq === last && seq > (await r.replayableTo())) {
+    const t = this.session.trace.get(seq)?.t ?? 0;
+    if (seq === last) {
       const ns = this.session.net.nodes.get(node);
       if (!ns) throw new RangeError(`no node "${node}" (nodes: ${nodes.join(', ')})`);
-      return { seq, t: this.session.trace.get(seq)?.t ?? 0, nodes, state: captureNode(ns), source: 'live' };
+      return { seq, t, nodes, state: captureNode(ns), source: 'live' };
     }
-    const s = await r.stateAt(seq);
-    const state = s.nodes[node];
-    if (!state) throw new RangeError(`no node "${node}" at seq ${seq} (nodes: ${Object.keys(s.nodes).join(', ')})`);
-    return { seq, t: s.t, nodes, state, source: 'recording' };
+    await this.committedThrough(seq);
+    const state = await (await this.reader()).nodeAt(seq, node);
+    return { seq, t, nodes, state, source: 'recording' };
   }
 
   /** The recording so far as a report, capture or CSV (every event up to now committed first). */
   async export(format: ExportFormat): Promise<ExportedFile> {
-    const r = await this.reader();
-    return exportRun(r.reader, format, this.session.spec.name);
+    await this.sink.flush();
+    await this.reader();
+    return exportRun(this.run!, format, this.session.spec.name);
   }
 
   /** Stops recording and deletes the file. */
@@ -144,6 +172,7 @@ export class AppRecording {
     this.closed = true;
     try {
       await this.replay?.close();
+      await this.run?.close();
       await this.sink.abandon();
     } finally {
       removeRunFile(this.file);

@@ -22,17 +22,21 @@ import { join } from 'node:path';
 import { AppRecordings, RecordingUnavailable } from './app-recording.js';
 import { NoReplayState } from './replay/state-at.js';
 import type { ExportedFile, ExportRecordingRequest, GetStateAtRequest, RecordingView, StateAtView } from './state-api.js';
-import { ExportUnavailable } from './app-export.js';
+import { ExportUnavailable, exportRunFile } from './app-export.js';
+import type { QueryResultView, RunQueryRequest } from './query-api.js';
+import { QueryFailed, runRecordingQuery } from './query-run.js';
 import { DaemonControl } from './daemon-control.js';
 import { readCounters } from './node-counters.js';
 import type { CounterView, DaemonView, StartDaemonRequest, StopDaemonRequest } from './api.js';
 import type { EventDetailView, GetEventRequest, GetSeriesRequest, GetTraceRequest, LocateEventRequest, SeriesView, TracePage } from './api.js';
+import { groupJourney } from './group-journey.js';
 import { TraceQuery } from './trace-query.js';
 import { LabGuide, GuideNotFound } from './guide.js';
 import { daemonActionRunner } from './guide-daemons.js';
 import type { CheckStepResponse, GetJourneyRequest, GuideStepRequest, GuideView, JourneyView, RunStepActionsResponse } from './guide-api.js';
 import { Autosaver } from './workspace/autosave.js';
-import { labFileTexts, listLabFiles, openLabFile, resolveLabPath, saveLabFile } from './workspace/lab-files.js';
+import { listLabFiles, openLabFile, resolveLabPath, saveLabFile } from './workspace/lab-files.js';
+import { labBundle } from './workspace/lab-bundle.js';
 import { addRecent, readRecent } from './workspace/recent.js';
 import { applyTopologySpec } from './workspace/topology-edit.js';
 import type { DeviceEventRequest, DeviceEventResponse, LabExport, LabFileRequest, LabFilesView, TopologySpec } from './workspace/topology-api.js';
@@ -146,6 +150,8 @@ export class AppService implements WorkbenchApi {
         return this.getRecording();
       case 'exportRecording':
         return this.exportRecording(req.arg as ExportRecordingRequest);
+      case 'runQuery':
+        return this.runQuery(req.arg as RunQueryRequest);
     }
   }
 
@@ -230,7 +236,7 @@ export class AppService implements WorkbenchApi {
   }
 
   async exportLab(): Promise<LabExport> {
-    return labFileTexts(this.currentSpec());
+    return labBundle(this.currentSpec(), this.file);
   }
 
   /** Native dialogs belong to the desktop shell (electron.ts answers this channel itself); here there are none. */
@@ -247,7 +253,20 @@ export class AppService implements WorkbenchApi {
   }
 
   async exportRecording(req: ExportRecordingRequest): Promise<ExportedFile> {
-    return stateCall(() => this.recordings.recording.export(req.format));
+    // Over the committed run file (view() flushes it), with the long runs' progress and Cancel (app-export.ts).
+    const { file } = await stateCall(() => this.recordings.recording.view());
+    return stateCall(() => exportRunFile(file, req.format, this.spec.name, { progress: this.slicing }));
+  }
+
+  /** The query console: read-only SQL over the recording (committed up to now); SQLite's refusals are EINVAL. */
+  async runQuery(req: RunQueryRequest): Promise<QueryResultView> {
+    const { file } = await stateCall(() => this.recordings.recording.view());
+    try {
+      return await runRecordingQuery(file, req.sql);
+    } catch (e) {
+      if (e instanceof QueryFailed) throw new ApiError('EINVAL', e.message);
+      throw e;
+    }
   }
 
   /** Stops recording and deletes the session's run file (clean shutdown). */
@@ -289,8 +308,19 @@ export class AppService implements WorkbenchApi {
     return this.daemons.list();
   }
 
+  /**
+   * A new script is named by a bare file name; a path is accepted only as the one the lab itself gave this
+   * node (so the renderer cannot point a later Save at any other file on disk).
+   */
+  private requireScriptFile(node: string, file: string, what: string): void {
+    if (!file.includes('/')) return;
+    const own = this.spec.nodes.find((n) => n.name === node)?.daemon?.script.file;
+    if (file !== own) throw new ApiError('EINVAL', `${what}.file: "${file}" is not the script the lab gives ${node}; name a new script like "daemon.ts"`);
+  }
+
   async startDaemon(req: StartDaemonRequest): Promise<DaemonView> {
     this.requireNode(req.node);
+    this.requireScriptFile(req.node, req.file, 'startDaemon');
     this.keepScript(req.node, req.file, req.source);
     return this.daemons.start(req.node, req.file, req.source);
   }
@@ -304,6 +334,7 @@ export class AppService implements WorkbenchApi {
 
   async saveDaemon(req: StartDaemonRequest): Promise<null> {
     this.requireNode(req.node);
+    this.requireScriptFile(req.node, req.file, 'saveDaemon');
     this.keepScript(req.node, req.file, req.source);
     this.daemons.setScript(req.node, req.file, req.source);
     return null;
@@ -350,6 +381,10 @@ export class AppService implements WorkbenchApi {
   }
 
   async getJourney(req: GetJourneyRequest): Promise<JourneyView> {
+    if ('group' in req) {
+      const q = this.traceQuery();
+      return groupJourney(this.session.trace, req, (pkt) => q.journey(pkt));
+    }
     const j = this.traceQuery().journey(req.pkt);
     if (!j) throw new ApiError('ENOENT', `the trace has no packet ${req.pkt}`);
     return j;
@@ -369,7 +404,7 @@ export class AppService implements WorkbenchApi {
     if (this.guideFor !== this.session) {
       void this.guideCache?.close();
       this.guideFor = this.session;
-      this.guideCache = new LabGuide(this.session, daemonActionRunner(this.session, this.daemons));
+      this.guideCache = new LabGuide(this.session, daemonActionRunner(this.session, this.daemons), () => this.slicing);
     }
     return this.guideCache!;
   }

@@ -59,6 +59,10 @@ export interface RunStepActionsResponse {
   outcomes: ActionOutcomeView[];
   /** Simulated time after the actions, ns. */
   now: number;
+  /** The user cancelled a long action (a wait, a ping): it stopped at `now` and the rest did not run. */
+  cancelled: boolean;
+  /** Labels of the step's actions that did not run because of the cancel, in order. */
+  notRun: string[];
 }
 
 export interface CheckStepResponse {
@@ -69,9 +73,8 @@ export interface CheckStepResponse {
   percent: number;
 }
 
-export interface GetJourneyRequest {
-  pkt: number;
-}
+/** One packet's journey (with its family), or a multicast group's: its senders' datagrams, optionally one source's. */
+export type GetJourneyRequest = { pkt: number } | { group: string; source?: string };
 
 /** One hop of a packet: it left `from` (tx event) and arrived at `to` (rx event). */
 export interface JourneyHop {
@@ -107,6 +110,8 @@ export interface JourneyView {
   hops: JourneyHop[];
   /** More events than MAX_JOURNEY_EVENTS: the list stops there. */
   truncated: boolean;
+  /** A group's journey: the group, the source asked for, datagrams sent to it and how many are charted. */
+  group?: { group: string; source: string | null; sent: number; shown: number };
 }
 
 export const MAX_JOURNEY_EVENTS = 2000;
@@ -138,9 +143,23 @@ export function validateGuideStep(arg: unknown, what: string): GuideStepRequest 
   return { step: index(r.step, `${what}.step`, MAX_GUIDE_STEPS) };
 }
 
+const QUAD = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
+function quad(v: unknown, what: string): string {
+  if (typeof v !== 'string' || !QUAD.test(v)) bad(`${what}: expected an IPv4 address like 239.1.1.1`);
+  return v;
+}
+
 export function validateJourney(arg: unknown): GetJourneyRequest {
-  const r = only(arg, ['pkt'], 'getJourney');
-  return { pkt: index(r.pkt, 'getJourney.pkt', Number.MAX_SAFE_INTEGER) };
+  const r = only(arg, ['pkt', 'group', 'source'], 'getJourney');
+  if (r.group === undefined) {
+    if (r.source !== undefined) bad('getJourney.source: only with a group');
+    return { pkt: index(r.pkt, 'getJourney.pkt', Number.MAX_SAFE_INTEGER) };
+  }
+  if (r.pkt !== undefined) bad('getJourney: a packet or a group, not both');
+  const group = quad(r.group, 'getJourney.group');
+  if (Number(group.split('.')[0]) < 224 || Number(group.split('.')[0]) > 239) bad('getJourney.group: expected a multicast group (224.0.0.0/4)');
+  return r.source === undefined ? { group } : { group, source: quad(r.source, 'getJourney.source') };
 }
 
 export interface GuideApi {
@@ -150,7 +169,7 @@ export interface GuideApi {
   runStepActions(req: GuideStepRequest): Promise<RunStepActionsResponse>;
   /** Evaluates a step's checks against the running lab now. */
   checkStep(req: GuideStepRequest): Promise<CheckStepResponse>;
-  /** The journey of a packet (and its family) across nodes, for the sequence chart. */
+  /** The journey of a packet (and its family), or of a multicast group's datagrams, across nodes, for the sequence chart. */
   getJourney(req: GetJourneyRequest): Promise<JourneyView>;
 }
 

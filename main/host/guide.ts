@@ -2,11 +2,13 @@
 // Actions and checks are the lab module's own (runAction, evaluateCheck, TraceSql), so the app grades
 // exactly as `workbench check` does; what differs is that the student chooses when each step runs, and a
 // check can be run again after they fixed something (its last result counts for the completion).
+// In the app's worker, long actions (waits, pings) run in slices with progress; a Cancel stops the one
+// running where it is and the step's remaining actions are not run (the response says which).
 
 import { runAction, RunApps, type ActionOutcome } from './lab/actions.js';
 import { evaluateCheck, type CheckResult } from './lab/checks.js';
 import { formatActionOutput } from './lab/grading.js';
-import type { LabSession } from './lab/session.js';
+import type { LabSession, RunSlicing } from './lab/session.js';
 import { TraceSql } from './lab/sql-check.js';
 import type { DaemonAction, LabAction, LabCheck, LabStep } from './lab/steps.js';
 import { NSEC_PER_SEC } from '../../engine/sim/time.js';
@@ -59,6 +61,8 @@ export class LabGuide {
   constructor(
     private readonly session: LabSession,
     private readonly runDaemonAction: DaemonActionRunner | null = null,
+    /** The worker's slicing (AppService.slicing), read at each run; null: actions run in one go. */
+    private readonly slicing: () => RunSlicing | null = () => null,
   ) {}
 
   private get steps(): LabStep[] {
@@ -115,16 +119,27 @@ export class LabGuide {
     const step = this.step(index);
     this.stepStart.set(index, this.session.net.sim.trace.eventCount + 1);
     this.runs.set(index, (this.runs.get(index) ?? 0) + 1);
+    const slicing = this.slicing();
     const outcomes: RunStepActionsResponse['outcomes'] = [];
-    for (const a of step.actions) {
-      const o = await this.act(a);
-      outcomes.push({ label: actionLabel(a), ok: o.ok, output: formatActionOutput(o) });
+    let cancelled = false;
+    let i = 0;
+    for (; i < step.actions.length && !cancelled; i++) {
+      // A Cancel that arrived during a short action stops the step before the next one.
+      if (slicing?.cancelled()) {
+        cancelled = true;
+        break;
+      }
+      const a = step.actions[i]!;
+      const o = await this.act(a, slicing);
+      outcomes.push({ label: actionLabel(a), ok: o.ok, output: o.cancelled ? o.output.replace(/\s+$/, '') : formatActionOutput(o) });
+      if (o.cancelled) cancelled = true;
     }
-    return { step: index, outcomes, now: this.session.now };
+    const notRun = step.actions.slice(i).map(actionLabel);
+    return { step: index, outcomes, now: this.session.now, cancelled, notRun };
   }
 
-  private async act(a: LabAction): Promise<ActionOutcome> {
-    if (a.type !== 'daemon') return runAction(this.session, this.apps, a);
+  private async act(a: LabAction, slicing: RunSlicing | null): Promise<ActionOutcome> {
+    if (a.type !== 'daemon') return runAction(this.session, this.apps, a, slicing);
     if (!this.runDaemonAction) return { action: a, ok: false, output: `${a.node}: daemons cannot be started here` };
     return { action: a, ...(await this.runDaemonAction(a)) };
   }

@@ -1,7 +1,7 @@
 // Forwarding counters of one node for the app's status strip, read from the node's own /proc files as a
 // student would read them (`cat /proc/net/ip_mr_vif`), not from engine internals.
 
-import type { CounterView } from './api.js';
+import type { CounterView, IfaceCounterView } from './api.js';
 
 type Run = (line: string) => { rc: number; stdout: string };
 
@@ -15,6 +15,25 @@ function sumColumn(text: string, col: number): number {
   return sum;
 }
 
+/** Per-interface packet counts from `ip -j -s link show` (the stats64 block `ip -s link` prints). */
+export function readIfaceCounters(run: Run): IfaceCounterView[] {
+  const r = run('ip -j -s link show');
+  if (r.rc !== 0) return [];
+  let list: unknown;
+  try {
+    list = JSON.parse(r.stdout);
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(list)) return [];
+  const out: IfaceCounterView[] = [];
+  for (const l of list as { ifname?: unknown; stats64?: { rx?: { packets?: unknown }; tx?: { packets?: unknown } } }[]) {
+    if (typeof l.ifname !== 'string') continue;
+    out.push({ name: l.ifname, rxPackets: Number(l.stats64?.rx?.packets ?? 0), txPackets: Number(l.stats64?.tx?.packets ?? 0) });
+  }
+  return out;
+}
+
 export function readCounters(node: string, run: Run): CounterView {
   const vif = run('cat /proc/net/ip_mr_vif');
   const mfc = run('cat /proc/net/ip_mr_cache');
@@ -24,5 +43,6 @@ export function readCounters(node: string, run: Run): CounterView {
     mcForwarded: vif.rc === 0 ? sumColumn(vif.stdout, 5) : 0,
     // "Group Origin Iif Pkts Bytes Wrong Oifs"
     mfcPackets: mfc.rc === 0 ? sumColumn(mfc.stdout, 3) : 0,
+    ifaces: readIfaceCounters(run),
   };
 }

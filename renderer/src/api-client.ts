@@ -7,6 +7,7 @@ import type { DeviceEventResponse, LabExport, LabFilesView } from '../../main/ho
 import type { CheckStepResponse, GuideView, JourneyView, RunStepActionsResponse } from '../../main/host/guide-api.js';
 import { attachSocketRun, isRunProgress } from './progress-events.js';
 import type { ExportedFile, RecordingView, StateAtView } from '../../main/host/state-api.js';
+import type { QueryResultView } from '../../main/host/query-api.js';
 
 /** The topology editor's methods (workspace/topology-api.ts) over the same call. */
 function editorCalls(call: (method: ApiMethod, arg: unknown) => Promise<unknown>): Pick<WorkbenchApi, 'applyTopology' | 'deviceEvent' | 'listLabs' | 'openLab' | 'saveLab' | 'exportLab' | 'pickLabFile'> {
@@ -88,5 +89,6 @@ export async function connectApi(): Promise<WorkbenchApi> {
     getStateAt: (req) => call('getStateAt', req) as Promise<StateAtView>,
     getRecording: () => call('getRecording', undefined) as Promise<RecordingView>,
     exportRecording: (req) => call('exportRecording', req) as Promise<ExportedFile>,
+    runQuery: (req) => call('runQuery', req) as Promise<QueryResultView>,
   };
 }

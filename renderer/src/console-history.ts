@@ -12,6 +12,12 @@ export class History {
     this.draft = '';
   }
 
+  /** ^C at the prompt: the line is dropped (not stored) and browsing starts again from the end. */
+  discard(): void {
+    this.pos = this.items.length;
+    this.draft = '';
+  }
+
   /** ↑: the previous entry (or the current line when there is none). */
   up(current: string): string {
     if (this.pos === this.items.length) this.draft = current;
@@ -33,4 +39,16 @@ export function commonPrefix(words: readonly string[]): string {
   let p = words[0]!;
   for (const w of words) while (!w.startsWith(p)) p = p.slice(0, -1);
   return p;
+}
+
+/**
+ * Where a terminal shows `^C` in the output of an interrupted command: before the summary the tool prints
+ * when interrupted (ping's `--- HOST ping statistics ---`), else after everything it printed.
+ */
+export function withInterrupt(stdout: string): string {
+  const m = /^--- .* statistics ---$/m.exec(stdout);
+  // iputils starts its summary with a newline: the tty echoed ^C where the cursor was, just before it.
+  if (m && m.index > 0 && stdout[m.index - 1] === '\n') return `${stdout.slice(0, m.index - 1)}^C${stdout.slice(m.index - 1)}`;
+  if (m) return `${stdout.slice(0, m.index)}^C\n${stdout.slice(m.index)}`;
+  return `${stdout}${stdout === '' || stdout.endsWith('\n') ? '' : '\n'}^C\n`;
 }

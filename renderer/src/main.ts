@@ -10,6 +10,8 @@ import { installSideTabs, type SideTabs } from './side-tabs.js';
 import { TopologyEditor } from './editor/editor.js';
 import { installProgressBar } from './progress-bar.js';
 import { runEvents } from './progress-events.js';
+import { installGraphOverlay } from './graph/graph-overlay.js';
+import { splitter } from './layout/splitter.js';
 
 async function start(): Promise<void> {
   let theme: Theme = initialTheme();
@@ -17,6 +19,9 @@ async function start(): Promise<void> {
   const status = document.getElementById('status')!;
   const api = await connectApi();
   installProgressBar(status, runEvents());
+  // Graph | side panes: the student decides how much room the trace or the consoles get.
+  const topologyPane = document.getElementById('topology-pane')!;
+  topologyPane.after(splitter({ axis: 'x', target: topologyPane, key: 'workspace', initial: 0.5, min: 260, reserve: 520, label: 'Resize the graph and the side panes' }));
   const lab = await api.getLab();
   document.title = `${lab.title} — Routing Lab Workbench`;
   let topology: TopologyView | null = null;
@@ -75,6 +80,8 @@ async function start(): Promise<void> {
     },
     reopened: () => location.reload(),
   });
+  // The Trace tab's selection on the graph: causal chain, the packet's path, packets per link.
+  installGraphOverlay(topology, api, (e: unknown) => (status.textContent = e instanceof Error ? e.message : String(e)));
   document.body.dataset.ready = 'true';
 }
 

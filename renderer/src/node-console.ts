@@ -1,8 +1,11 @@
 // A terminal-like console on one node: prompt `root@NODE:~#`, output exactly as the tool printed it (stdout,
-// stderr in another colour), history on ↑/↓, Tab completion from the host, `clear` and Ctrl+L.
+// stderr in another colour), history on ↑/↓, Tab completion from the host, `clear` and Ctrl+L. Ctrl+C
+// (with nothing selected) is bash's: at the prompt it drops the line and gives a fresh prompt; while a
+// command runs it interrupts it (the same Cancel as the status bar's) and `^C` shows where bash shows it.
 
 import type { WorkbenchApi } from '../../main/host/api.js';
-import { commonPrefix, History } from './console-history.js';
+import { commonPrefix, History, withInterrupt } from './console-history.js';
+import { runEvents } from './progress-events.js';
 import { h } from './dom.js';
 
 export class NodeConsole {
@@ -11,6 +14,8 @@ export class NodeConsole {
   private readonly input: HTMLInputElement;
   private readonly history = new History();
   private busy = false;
+  /** ^C was pressed while the current command ran. */
+  private interrupted = false;
 
   constructor(
     readonly node: string,
@@ -54,6 +59,13 @@ export class NodeConsole {
       case 'Tab':
         ev.preventDefault();
         return this.complete();
+      case 'c':
+      case 'C':
+        if (ev.ctrlKey && !ev.altKey && !ev.metaKey && !this.hasSelection()) {
+          ev.preventDefault();
+          return this.interrupt();
+        }
+        return;
       case 'l':
         if (ev.ctrlKey) {
           ev.preventDefault();
@@ -61,6 +73,25 @@ export class NodeConsole {
         }
         return;
     }
+  }
+
+  /** Text selected in the input or the output: Ctrl+C then copies it, as in a terminal emulator. */
+  private hasSelection(): boolean {
+    const { selectionStart: a, selectionEnd: b } = this.input;
+    return (a !== null && b !== null && a !== b) || !!window.getSelection()?.toString();
+  }
+
+  private async interrupt(): Promise<void> {
+    if (!this.busy) {
+      this.write(`${this.prompt()}${this.input.value}^C\n`, 'echo');
+      this.input.value = '';
+      this.history.discard();
+      return;
+    }
+    if (this.interrupted) return;
+    this.interrupted = true;
+    this.el.classList.add('interrupting');
+    await runEvents().cancel();
   }
 
   private setLine(s: string): void {
@@ -80,16 +111,18 @@ export class NodeConsole {
     }
     if (line.trim() === '') return;
     this.busy = true;
+    this.interrupted = false;
     this.el.classList.add('busy');
     try {
       const r = await this.api.runCommand({ node: this.node, line });
-      this.write(r.stdout, 'stdout');
+      this.write(this.interrupted ? withInterrupt(r.stdout) : r.stdout, 'stdout');
       this.write(r.stderr, 'stderr');
     } catch (e) {
       this.write(`workbench: ${e instanceof Error ? e.message : String(e)}\n`, 'stderr');
     } finally {
       this.busy = false;
-      this.el.classList.remove('busy');
+      this.interrupted = false;
+      this.el.classList.remove('busy', 'interrupting');
       this.input.focus();
       this.afterCommand();
     }

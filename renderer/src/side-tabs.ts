@@ -8,10 +8,11 @@ import { TracePane } from './timeline/trace-pane.js';
 import { GuidePane } from './guide/guide-pane.js';
 import { JOURNEY_EVENT, type JourneyRequest } from './timeline/event-detail.js';
 import { openJourney } from './timeline/sequence-chart.js';
+import { installQueryTab, QueryPane } from './query/query-pane.js';
 
-export type SideName = 'consoles' | 'daemons' | 'trace' | 'guide';
-const NAMES: SideName[] = ['consoles', 'daemons', 'trace', 'guide'];
-const PANE_ID: Record<SideName, string> = { consoles: 'console-pane', daemons: 'daemon-pane', trace: 'trace-pane', guide: 'guide-pane' };
+export type SideName = 'consoles' | 'daemons' | 'trace' | 'guide' | 'query';
+const NAMES: SideName[] = ['consoles', 'daemons', 'trace', 'guide', 'query'];
+const PANE_ID: Record<SideName, string> = { consoles: 'console-pane', daemons: 'daemon-pane', trace: 'trace-pane', guide: 'guide-pane', query: 'query-pane' };
 
 export interface SideTabs {
   /** After anything that may have advanced simulated time: counters, daemon output, the trace. */
@@ -26,6 +27,8 @@ export function installSideTabs(lab: LabView, api: WorkbenchApi, changed: () => 
   let loadingDaemons: Promise<void> | null = null;
   let tracePane: TracePane | null = null;
   let guidePane: GuidePane | null = null;
+  let queryPane: QueryPane | null = null;
+  installQueryTab();
   let shown: SideName = 'consoles';
 
   const show = (which: SideName): void => {
@@ -53,11 +56,18 @@ export function installSideTabs(lab: LabView, api: WorkbenchApi, changed: () => 
       if (guidePane) void guidePane.refresh();
       else guidePane = new GuidePane(document.getElementById('guide-pane')!, api, changed, fail);
     }
+    if (which === 'query' && !queryPane) {
+      // A seq in the results opens that event in the Trace tab.
+      queryPane = new QueryPane(document.getElementById('query-pane')!, api, (seq) => {
+        show('trace');
+        tracePane?.selectSeq(seq).catch(fail);
+      });
+    }
   };
   for (const n of NAMES) document.getElementById(`tab-${n}`)!.addEventListener('click', () => show(n));
   document.addEventListener('keydown', (e) => {
-    // Alt+1..4 switch panes from anywhere (the editor and the consoles keep Ctrl for themselves).
-    const i = ['1', '2', '3', '4'].indexOf(e.key);
+    // Alt+1..5 switch panes from anywhere (the editor and the consoles keep Ctrl for themselves).
+    const i = ['1', '2', '3', '4', '5'].indexOf(e.key);
     if (e.altKey && !e.ctrlKey && i >= 0) {
       e.preventDefault();
       show(NAMES[i]!);
@@ -67,8 +77,8 @@ export function installSideTabs(lab: LabView, api: WorkbenchApi, changed: () => 
   // The sequence chart opens over the trace pane, from the event detail's "Journey of this packet".
   const tracePaneEl = document.getElementById('trace-pane')!;
   tracePaneEl.addEventListener(JOURNEY_EVENT, (e) => {
-    const { pkt, select } = (e as CustomEvent<JourneyRequest>).detail;
-    openJourney(tracePaneEl, api, pkt, select).catch(fail);
+    const { what, select } = (e as CustomEvent<JourneyRequest>).detail;
+    openJourney(tracePaneEl, api, what, select).catch(fail);
   });
   // A lab with steps opens on its guide.
   api.getGuide().then((g) => {

@@ -8,6 +8,7 @@ import type { Core, ElementDefinition, StylesheetJson } from 'cytoscape';
 import type { LabView, NodeView } from '../../main/host/api.js';
 import { hostIcon, routerIcon, segmentIcon } from './icons.js';
 import { cssVar } from './theme.js';
+import { graphStyle } from './graph/graph-style.js';
 
 export interface TopologyEvents {
   openConsole(node: string): void;
@@ -138,6 +139,7 @@ function style(): StylesheetJson {
     { selector: 'edge.eh-ghost-edge, edge.eh-preview', style: { width: 3, 'line-color': accent, 'line-style': 'dashed', 'source-label': '', 'target-label': '' } },
     { selector: 'node.eh-ghost', style: { width: 1, height: 1, opacity: 0, label: '' } },
     { selector: 'node.eh-hover, node.eh-target', style: { 'border-width': 3, 'border-color': accent } },
+    ...graphStyle(),
   ];
 }
 

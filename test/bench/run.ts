@@ -90,3 +90,6 @@ if (!only || only === 'engine') main();
 if (!only || only === 'store') await storeBench();
 // Replay rows (test/bench/replay.ts): stateAt on a ~1M-event run against re-running it, recording overhead, bytes per event.
 if (!only || only === 'replay') await replayBench();
+// The app's trace pane in Chromium on a ~1M-event run (issue 10's fps, select→state and memory targets):
+// ~4 minutes of its own, so a separate script.
+if (!only) console.log('\nUI rows (Chromium, trace pane on a ~1M-event run, ~4 min): npm run bench:ui');

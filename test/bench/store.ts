@@ -54,18 +54,20 @@ async function timeSink(items: readonly Item[], file: string, slice = 1000): Pro
 
 const q = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 
-/** The same rows as SQL text for the shell, interned as SqliteSink interns them. */
+/** The same rows as SQL text for the shell, interned as SqliteSink interns them (names and payload texts). */
 function shellSql(items: readonly Item[]): { sql: string; rows: number } {
   const nodes = new Map<string, number>();
   const fns = new Map<string, number>();
   const devs = new Map<string, number>();
+  const payloads = new Map<string, number>();
   const kinds = new Map<string, number>(KINDS.map((k, i) => [k, i + 1]));
   const tables: Record<string, { cols: string; rows: string[] }> = {
     nodes: { cols: 'id,name', rows: [] },
     fns: { cols: 'id,name', rows: [] },
     devices: { cols: 'id,node,name', rows: [] },
     packets: { cols: 'id,t,dev,bytes,origin', rows: [] },
-    events: { cols: 'seq,t,node,fn,kind,pkt,parent,data', rows: [] },
+    payloads: { cols: 'id,data', rows: [] },
+    events: { cols: 'seq,t,node,fn,kind,pkt,parent,payload', rows: [] },
   };
   const out: string[] = ['PRAGMA journal_mode=WAL;', 'PRAGMA synchronous=NORMAL;', 'BEGIN;'];
   let sinceCommit = 0;
@@ -111,7 +113,12 @@ function shellSql(items: readonly Item[]): { sql: string; rows: number } {
         add('fns', `(${f},${q(e.fn)})`);
       }
       const data = JSON.stringify(e.data);
-      add('events', `(${e.seq},${e.t},${n},${f},${kinds.get(e.kind)},${e.pkt ?? 'NULL'},${e.parent ?? 'NULL'},${data === '{}' ? 'NULL' : q(data)})`);
+      let pl = data === '{}' ? null : payloads.get(data);
+      if (pl === undefined) {
+        payloads.set(data, (pl = payloads.size + 1));
+        add('payloads', `(${pl},${q(data)})`);
+      }
+      add('events', `(${e.seq},${e.t},${n},${f},${kinds.get(e.kind)},${e.pkt ?? 'NULL'},${e.parent ?? 'NULL'},${pl ?? 'NULL'})`);
     } else {
       const p = it.pkt;
       const key = `${p.node}\0${p.dev}`;

@@ -137,21 +137,24 @@ describe('lab guide in Chromium (02-static-routes)', () => {
     await page.click('.journey-open');
     await page.waitForSelector('.journey-panel svg.seq-chart', { timeout: 10_000 });
     const heads: string[] = await page.evaluate(`[...document.querySelectorAll('.seq-head-text')].map((e) => e.textContent)`);
-    expect(heads.slice(0, 4)).toEqual(['h1', 'r1', 'r2', 'h2']);
+    // The LAN's bridge knows h2's MAC: the frame goes to h2 alone, h3 never sees it.
+    expect(heads).toEqual(['h1', 'r1', 'r2', 'h2']);
     const hops: string[] = await page.evaluate(`[...document.querySelectorAll('.seq-hop title')].map((e) => e.textContent)`);
     expect(hops[0]).toMatch(/h1 eth0 → r1 eth0/);
     expect(hops[1]).toMatch(/r1 eth1 → r2 eth0/);
     expect(hops.some((x) => /r2 eth1 → h2 eth0/.test(x))).toBe(true);
-    // h3 sees the frame on the LAN and drops it (not for its address): a red mark on its lifeline.
-    expect(await page.evaluate(`document.querySelectorAll('.seq-event.kind-drop').length`)).toBeGreaterThan(0);
+    // Delivered: no drop anywhere on the way.
+    expect(await page.evaluate(`document.querySelectorAll('.seq-event.kind-drop').length`)).toBe(0);
+    expect(await page.evaluate(`[...document.querySelectorAll('.seq-event title')].some((t) => / h2 ip_local_deliver /.test(t.textContent))`)).toBe(true);
     // Readable at the side pane's width: the chart fits without a horizontal scroll bar.
     expect(await page.evaluate(`(() => { const b = document.querySelector('.journey-body'); return b.scrollWidth <= b.clientWidth; })()`)).toBe(true);
     await shot(page, 'guide-06-journey-dark');
     await page.click('#theme-toggle');
     await shot(page, 'guide-07-journey-light');
-    // A mark is a link into the trace: h3's drop becomes the selected event (filters cleared to show it).
-    await page.click('.seq-event.kind-drop circle');
-    await waitFor(page, `document.querySelector('.journey-panel') === null && /^ip_rcv #\\d+ · [\\d.]+ s · h3 · drop$/.test(document.querySelector('.trace-detail .event-title')?.textContent ?? '')`, 10_000);
+    // A mark is a link into the trace: h2's delivery becomes the selected event (filters cleared to show it).
+    const deliver = await page.evaluate<string>(`[...document.querySelectorAll('.seq-event')].find((g) => / h2 ip_local_deliver /.test(g.querySelector('title').textContent)).dataset.seq`);
+    await page.click(`.seq-event[data-seq="${deliver}"] circle`);
+    await waitFor(page, `document.querySelector('.journey-panel') === null && /^ip_local_deliver #${deliver} · [\\d.]+ s · h2 · call$/.test(document.querySelector('.trace-detail .event-title')?.textContent ?? '')`, 10_000);
     await page.click('.journey-open');
     await page.waitForSelector('.journey-panel svg.seq-chart', { timeout: 10_000 });
     await page.click('.journey-close');

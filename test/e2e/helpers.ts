@@ -2,7 +2,7 @@
 // browser expressions (as strings: these files are type-checked without the DOM library), screenshots.
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -118,25 +118,50 @@ export interface OpenedApp {
   browser: Browser;
   page: Page;
   url: string;
+  /** The server's data directory (autosave, recorded runs under runs/), removed by closeApp. */
+  dataDir: string;
   /** Uncaught page errors and console errors, for a final `expect(pageErrors).toEqual([])`. */
   pageErrors: string[];
 }
 
+export interface OpenOptions {
+  /** Window height (width is always 1366): 768 by default, 900 for the trace and state views. */
+  height?: number;
+  colorScheme?: 'light' | 'dark';
+  /** reducedMotion for the graph's animations. */
+  reducedMotion?: 'reduce' | 'no-preference';
+}
+
 /**
  * Builds if needed, starts web mode with `args` and a fresh data directory (no autosaved workspace from
- * another run can change what opens), and opens the app at 1366×768 once it is ready.
+ * another run can change what opens), and opens the app at 1366×768 (or `height`) once it is ready.
  */
-export async function openApp(args: string[], name: string): Promise<OpenedApp> {
+export async function openApp(args: string[], name: string, opts: OpenOptions = {}): Promise<OpenedApp> {
   ensureBuilt();
-  const started = await startServer([...args, '--data-dir', mkdtempSync(join(tmpdir(), `rlw-e2e-${name}-`))]);
+  const dataDir = mkdtempSync(join(tmpdir(), `rlw-e2e-${name}-`));
+  const started = await startServer([...args, '--data-dir', dataDir]);
   const browser = await launch();
-  const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+  const page = await browser.newPage({ viewport: { width: 1366, height: opts.height ?? 768 } });
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
   page.on('console', (m) => {
     if (m.type() === 'error') pageErrors.push(m.text());
   });
+  if (opts.colorScheme || opts.reducedMotion) await page.emulateMedia({ colorScheme: opts.colorScheme ?? 'light', reducedMotion: opts.reducedMotion ?? 'no-preference' });
   await page.goto(started.url);
   await page.waitForSelector('body[data-ready="true"]', { timeout: 15_000 });
-  return { server: started.proc, browser, page, url: started.url, pageErrors };
+  return { server: started.proc, browser, page, url: started.url, dataDir, pageErrors };
+}
+
+/** afterAll: closes the browser, stops the server (waiting for it to exit) and removes its data directory. */
+export async function closeApp(app: OpenedApp | undefined): Promise<void> {
+  if (!app) return;
+  await app.browser.close();
+  const server = app.server;
+  if (server.exitCode === null && server.signalCode === null) {
+    const gone = new Promise((r) => server.once('exit', r));
+    server.kill('SIGTERM');
+    await gone;
+  }
+  rmSync(app.dataDir, { recursive: true, force: true });
 }

@@ -5,45 +5,26 @@
 // shows is compared with `workbench state` on the session's own run file for the same seq.
 // Screenshots go to test/e2e/artifacts/ (git-ignored).
 
-import { spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, launch, ROOT, shot, startServer, waitFor } from './helpers.js';
+import { ROOT, shot, waitFor, openApp, closeApp, type OpenedApp } from './helpers.js';
 
-let browser: Browser;
-let server: ChildProcess | undefined;
-let page: Page;
-const errors: string[] = [];
-const dataDir = mkdtempSync(join(tmpdir(), 'rlw-e2e-replay-'));
 const VIEW = 'cat /proc/net/ip_mr_cache';
+let app: OpenedApp;
+let page: Page;
+let errors: string[] = [];
+let dataDir = '';
 
 beforeAll(async () => {
-  ensureBuilt();
-  browser = await launch();
-  const s = await startServer(['--lab', join(ROOT, 'labs', '06-unresolved-queue.yaml'), '--data-dir', dataDir]);
-  server = s.proc;
-  page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  await page.emulateMedia({ colorScheme: 'light' });
-  await page.goto(s.url);
-  await page.waitForSelector('body[data-ready="true"]', { timeout: 15_000 });
+  app = await openApp(['--lab', join(ROOT, 'labs', '06-unresolved-queue.yaml')], 'replay', { height: 900, colorScheme: 'light' });
+  ({ page, dataDir } = app);
+  errors = app.pageErrors;
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  if (server && server.exitCode === null) {
-    const gone = new Promise((r) => server!.once('exit', r));
-    server.kill('SIGTERM');
-    await gone;
-  }
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => closeApp(app));
 
 /** The selected row's seq, fn and kind, and the state view's seq, queue length and text. */
 async function selection(): Promise<{ seq: number; fn: string; kind: string; stateSeq: number; queued: string; text: string }> {

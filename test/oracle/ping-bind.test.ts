@@ -2,22 +2,11 @@
 // replies that come back on another interface; bound to an address it does. Header lines, reply lines
 // and counts are compared with round-trip times masked (the model's times are simulated).
 
-import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCommandLine } from '../../engine/iproute2/shell.js';
-import { destroyAllLabs, oracleGate, withLab } from './harness.js';
+import { destroyAllLabs, withLab } from './harness.js';
+import { expectSamePing, pingGate } from './ping-oracle.js';
 
-const gate = oracleGate();
-const havePing = gate.ok && spawnSync('ping', ['-V']).status === 0;
-if (!havePing) console.log(`ping -I kernel-oracle tests skipped: ${gate.ok ? 'no ping binary' : gate.reason}`);
-
-/** Times and the summary's total time vary; everything else must match. */
-function mask(out: string): string {
-  return out
-    .replace(/time[=<][0-9.]+ ?ms/g, 'time=T ms')
-    .replace(/time \d+ms/g, 'time Tms')
-    .replace(/^rtt .*$/gm, 'rtt …');
-}
+const havePing = pingGate('ping -I');
 
 describe.skipIf(!havePing)('ping -I (SO_BINDTODEVICE vs bind to an address)', () => {
   afterAll(destroyAllLabs);
@@ -42,12 +31,7 @@ describe.skipIf(!havePing)('ping -I (SO_BINDTODEVICE vs bind to an address)', ()
         b: route add 10.0.3.1/32 via 10.0.2.1 dev b2
       `);
       expect(lab.report()).toBe('');
-      const a = lab.names.get('a')!;
-      for (const cmd of ['ping -c 2 -i 0.2 -W 1 -I eth3 10.9.9.9', 'ping -c 2 -i 0.2 -W 1 -I 10.0.3.1 10.9.9.9', 'ping -c 1 -W 1 -I eth2 10.0.2.2', 'ping -c 1 -W 1 -I 10.5.5.5 10.0.2.2']) {
-        const real = spawnSync('ip', ['netns', 'exec', a, ...cmd.split(' ')], { encoding: 'utf8' });
-        const model = runCommandLine(lab.net.node(a), cmd);
-        expect({ rc: model.rc, stdout: mask(model.stdout), stderr: model.stderr }, cmd).toEqual({ rc: real.status, stdout: mask(real.stdout), stderr: real.stderr });
-      }
+      for (const cmd of ['ping -c 2 -i 0.2 -W 1 -I eth3 10.9.9.9', 'ping -c 2 -i 0.2 -W 1 -I 10.0.3.1 10.9.9.9', 'ping -c 1 -W 1 -I eth2 10.0.2.2', 'ping -c 1 -W 1 -I 10.5.5.5 10.0.2.2']) expectSamePing(lab, 'a', cmd);
     });
   });
 });

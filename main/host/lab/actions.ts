@@ -1,6 +1,9 @@
 // Runs a step's actions on a LabSession: traffic apps (UDP sender/receiver, ping), group joins and
 // leaves, link faults, commands and waiting. Link faults and pings go through the node's shell, so they
 // take exactly the path (and print exactly what) the same command typed by a student would.
+// With a RunSlicing (the app's worker), long actions (wait, ping, sleep) advance simulated time in slices:
+// progress is reported and a Cancel stops them where they are. Without one (the CLI) they run in one go;
+// the simulation is the same either way (running to T in slices runs the same events in the same order).
 
 import { startUdpReceiver, type UdpReceiverHandle } from '../../../engine/apps/udp-receiver.js';
 import { startUdpSender, type UdpSenderHandle } from '../../../engine/apps/udp-sender.js';
@@ -9,7 +12,7 @@ import type { UdpSocket } from '../../../engine/ipv4/udp.js';
 import { NSEC_PER_SEC } from '../../../engine/sim/time.js';
 import { parseIpv4 } from '../../../engine/wire/inet.js';
 import type { LabDaemons } from './lab-daemons.js';
-import type { LabSession } from './session.js';
+import type { LabSession, RunSlicing } from './session.js';
 import type { LabAction } from './steps.js';
 
 export interface ActionOutcome {
@@ -19,6 +22,8 @@ export interface ActionOutcome {
   output: string;
   /** Exit status, for actions that run a console command (ping, link changes, commands). */
   rc?: number;
+  /** The user cancelled the action midway (only with a RunSlicing): simulated time stopped where it was. */
+  cancelled?: boolean;
 }
 
 /** The apps and sockets the actions of a run started, by name; the delivery checks read the receivers. */
@@ -43,9 +48,23 @@ export class RunApps {
 
 const ip = (s: string): number => parseIpv4(s)!; // validated by the schema
 
-function shell(session: LabSession, node: string, line: string, action: LabAction): ActionOutcome {
-  const r = session.runCommand(node, line);
-  return { action, ok: r.rc === 0, output: `${node}# ${line}\n${r.stdout}${r.stderr}`, rc: r.rc };
+async function shell(session: LabSession, node: string, line: string, action: LabAction, slicing: RunSlicing | null): Promise<ActionOutcome> {
+  const r = slicing ? await session.runCommandSliced(node, line, slicing) : { ...session.runCommand(node, line), interrupted: false };
+  const o: ActionOutcome = { action, ok: r.rc === 0, output: `${node}# ${line}\n${r.stdout}${r.stderr}`, rc: r.rc };
+  if (r.interrupted) o.cancelled = true;
+  return o;
+}
+
+const secs = (ns: number): string => `${ns / NSEC_PER_SEC} s`;
+
+async function wait(session: LabSession, a: LabAction & { type: 'wait' }, slicing: RunSlicing | null): Promise<ActionOutcome> {
+  if (!slicing) {
+    session.advance(a.duration);
+    return { action: a, ok: true, output: `waited ${secs(a.duration)}` };
+  }
+  const start = session.now;
+  if (!(await session.advanceSliced(start + a.duration, slicing))) return { action: a, ok: true, output: `waited ${secs(a.duration)}` };
+  return { action: a, ok: false, cancelled: true, output: `wait cancelled after ${secs(session.now - start)} of ${secs(a.duration)}` };
 }
 
 /** A lab action that cannot run as written (e.g. an interface that does not exist at that moment). */
@@ -58,32 +77,32 @@ function ifindexOf(session: LabSession, node: string, iface: string | undefined)
   return dev.ifindex;
 }
 
-export function runAction(session: LabSession, apps: RunApps, a: LabAction): ActionOutcome {
+/** Runs one action; with `slicing`, long ones run in slices and can be cancelled (outcome.cancelled). */
+export async function runAction(session: LabSession, apps: RunApps, a: LabAction, slicing: RunSlicing | null = null): Promise<ActionOutcome> {
   try {
     switch (a.type) {
       case 'command':
-        return shell(session, a.node, a.run, a);
+        return await shell(session, a.node, a.run, a, slicing);
       case 'ping': {
         const opts = [`-c ${a.count}`];
         if (a.interval !== undefined) opts.push(`-i ${a.interval / NSEC_PER_SEC}`);
         if (a.size !== undefined) opts.push(`-s ${a.size}`);
         if (a.ttl !== undefined) opts.push(`-t ${a.ttl}`);
         if (a.iface !== undefined) opts.push(`-I ${a.iface}`);
-        return shell(session, a.node, `ping ${opts.join(' ')} ${a.dst}`, a);
+        return await shell(session, a.node, `ping ${opts.join(' ')} ${a.dst}`, a, slicing);
       }
       case 'link-down':
       case 'link-up':
-        return shell(session, a.node, `ip link set dev ${a.iface} ${a.type === 'link-down' ? 'down' : 'up'}`, a);
+        return await shell(session, a.node, `ip link set dev ${a.iface} ${a.type === 'link-down' ? 'down' : 'up'}`, a, slicing);
       case 'link-delete':
-        return shell(session, a.node, `ip link del dev ${a.iface}`, a);
+        return await shell(session, a.node, `ip link del dev ${a.iface}`, a, slicing);
       case 'daemon': {
         if (!apps.daemons) return { action: a, ok: false, output: `${a.node}: the lab's daemons are not started (LabRun.start)` };
         const r = apps.daemons.control(a.node, a.do, a.script ? { script: a.script, args: a.args ?? [] } : undefined);
         return { action: a, ...r };
       }
       case 'wait':
-        session.advance(a.duration);
-        return { action: a, ok: true, output: `waited ${a.duration / NSEC_PER_SEC} s` };
+        return await wait(session, a, slicing);
       case 'udp-receiver': {
         let handle: UdpReceiverHandle;
         try {

@@ -1,6 +1,7 @@
 // Loads a lab file (YAML, see labs/README.md) into a LabSpec: YAML syntax, then the JSON Schema, then the
 // rules the schema cannot express; every error names file:line:col and the field. Node start commands
 // come from `exec:` lists or `.startup` files next to the lab; positions come from `NAME.layout.json`.
+// A downloaded lab is one file: its daemon sources under `scripts:` and its positions under `layout:`.
 
 import { dirname, join } from 'node:path';
 import { isNode, isSeq, LineCounter, parseDocument } from 'yaml';
@@ -105,6 +106,11 @@ export function loadLabText(text: string, file: string, io: LabFileIO): LoadResu
   const script = (rel: string, path: PathPart[]): void => {
     const sfile = join(dirname(file), rel);
     if (scripts.has(rel)) return;
+    const embedded = raw.scripts?.[rel];
+    if (embedded !== undefined) {
+      scripts.set(rel, { file: sfile, source: embedded });
+      return;
+    }
     const source = readOptional(io, sfile);
     if (source === null) fileErrors.push(loc.error(path, `daemon script ${sfile} does not exist`));
     else scripts.set(rel, { file: sfile, source });
@@ -120,7 +126,7 @@ export function loadLabText(text: string, file: string, io: LabFileIO): LoadResu
     }),
   );
   const semantic = [...fileErrors, ...semanticErrors(raw, loc, startup)];
-  const layout = loadLayout(layoutFileOf(file), io, new Set(Object.keys(raw.topology.nodes)), semantic);
+  const layout = loadLayout(layoutFileOf(file), io, new Set(Object.keys(raw.topology.nodes)), semantic) ?? embeddedLayout(raw, loc, semantic);
   if (semantic.length) return { ok: false, errors: semantic };
 
   const at = (path: PathPart[]): SourcePos => ({ file, ...loc.pos(loc.nodeAt(path)) });
@@ -185,6 +191,18 @@ function loadLayout(path: string, io: LabFileIO, nodes: Set<string>, errors: Lab
   for (const [name, p] of Object.entries(data.nodes)) {
     if (!nodes.has(name)) errors.push(loc.error(['nodes', name], `node "${name}" is not defined in the lab`, loc.keyAt(['nodes'], name)));
     else if (typeof p?.x !== 'number' || typeof p.y !== 'number') errors.push(loc.error(['nodes', name], 'a position is {"x": N, "y": N}'));
+    else out[name] = { x: p.x, y: p.y };
+  }
+  return out;
+}
+
+/** The `layout:` a downloaded lab carries (nodes and LANs); used when no layout file is next to the lab. */
+function embeddedLayout(raw: RawLab, loc: Located, errors: LabFileError[]): LabSpec['layout'] | undefined {
+  if (!raw.layout) return undefined;
+  const known = new Set([...Object.keys(raw.topology.nodes), ...Object.keys(raw.topology.lans ?? {})]);
+  const out: Record<string, { x: number; y: number }> = {};
+  for (const [name, p] of Object.entries(raw.layout)) {
+    if (!known.has(name)) errors.push(loc.error(['layout', name], `"${name}" is neither a node nor a LAN of the lab`, loc.keyAt(['layout'], name)));
     else out[name] = { x: p.x, y: p.y };
   }
   return out;

@@ -42,6 +42,10 @@ export interface RawLab {
   profile?: 'modern' | 'book';
   topology: { nodes: Record<string, RawNode | null>; links?: Array<{ endpoints: [string, string] }>; lans?: Record<string, string[]> };
   steps?: RawStep[];
+  /** Positions (a downloaded lab); NAME.layout.json wins. */
+  layout?: Record<string, { x: number; y: number }>;
+  /** Daemon sources by the relative path the lab names them with (a downloaded lab). */
+  scripts?: Record<string, string>;
 }
 
 export function asList(v: RawStrings | undefined): string[] | undefined {

@@ -8,7 +8,7 @@ import { evaluateCheck, type CheckResult } from './checks.js';
 import { LabDaemons, type DaemonExitRecord } from './lab-daemons.js';
 import { TraceSql } from './sql-check.js';
 import type { DaemonScript } from './spec.js';
-import { LabSession, type StartupError } from './session.js';
+import { LabSession, type RunSlicing, type StartupError } from './session.js';
 import type { LabSpec } from './spec.js';
 import type { LabAction, LabStep } from './steps.js';
 import { NSEC_PER_SEC, type Nanos } from '../../../engine/sim/time.js';
@@ -47,6 +47,8 @@ export interface RunOptions {
   sinks?: readonly TraceSink[];
   /** Sinks that need the network (a ReplayRecorder), added before `sinks`. */
   recorders?: readonly ((net: Network) => TraceSink)[];
+  /** Long actions in slices (as the app runs them); the run is the same, only interruptible. */
+  slicing?: RunSlicing;
 }
 
 export type RunProgress =
@@ -100,8 +102,8 @@ export class LabRun {
     for (const exit of this.apps.daemons?.takeNewExits() ?? []) onProgress?.({ type: 'daemon-exit', exit });
   }
 
-  private act(a: LabAction, onProgress?: (p: RunProgress) => void): ActionOutcome {
-    if (a.type !== 'wait') return runAction(this.session, this.apps, a);
+  private async act(a: LabAction, onProgress?: (p: RunProgress) => void): Promise<ActionOutcome> {
+    if (a.type !== 'wait' || this.opts.slicing) return runAction(this.session, this.apps, a, this.opts.slicing ?? null);
     // In slices of one simulated second, so a progress bar moves; running to T in slices runs the same events.
     const end = this.session.now + a.duration;
     while (this.session.now < end) {
@@ -127,8 +129,8 @@ export class LabRun {
       this.reportExits(onProgress);
     };
     const result: StepResult = { index, title: step.title, solution: [], actions: [], checks: [] };
-    if (this.opts.solution) for (const c of step.solution) run(result.solution, runAction(this.session, this.apps, { type: 'command', node: c.node, run: c.run, at: c.at }));
-    for (const a of step.actions) run(result.actions, this.act(a, onProgress));
+    if (this.opts.solution) for (const c of step.solution) run(result.solution, await runAction(this.session, this.apps, { type: 'command', node: c.node, run: c.run, at: c.at }, this.opts.slicing ?? null));
+    for (const a of step.actions) run(result.actions, await this.act(a, onProgress));
     for (const c of step.checks) {
       let r: CheckResult;
       if (c.type === 'sql') {

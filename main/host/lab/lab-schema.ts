@@ -228,6 +228,18 @@ export const LAB_SCHEMA: Schema = {
         ['title'],
       ),
     },
+    layout: {
+      type: 'object',
+      description: 'Positions in the app\'s topology view: node or LAN name -> {x, y}. A downloaded lab carries them; NAME.layout.json next to the lab, if there is one, wins (Save writes it).',
+      propertyNames: { pattern: NODE_NAME },
+      additionalProperties: { type: 'object', properties: { x: { type: 'number' }, y: { type: 'number' } }, required: ['x', 'y'], additionalProperties: false },
+    },
+    scripts: {
+      type: 'object',
+      description: 'Daemon script sources by the path the lab names them with (daemon.script, daemon.solution, daemon actions): used instead of reading that file. A downloaded lab carries its scripts here, so one file holds the whole lab.',
+      propertyNames: { minLength: 1 },
+      additionalProperties: { type: 'string' },
+    },
   },
   required: ['name', 'title', 'topology'],
   additionalProperties: false,

@@ -7,8 +7,9 @@
 // patch of what changed (state-diff.ts); a view is printed again only if a part it depends on changed.
 // Configuration parts are checked only in a configuration window (configWindow()). Every
 // `snapshotEvery` events every node is checked in full (which also bounds any change made without an
-// event on its node) and the whole state is written as a snapshot, one deflated chunk per node
-// (snapshot-codec.ts).
+// event on its node) and the whole state is written as a snapshot: per node and part, the id of a
+// stored part (part-codec.ts); a part unchanged since the snapshot before keeps its id and is not
+// written again.
 
 import { captureFinalViews, readPart } from '../../../engine/state/capture.js';
 import { withoutSideEffects } from '../../../engine/state/quiet.js';
@@ -21,17 +22,34 @@ import type { Netns } from '../../../engine/net/netns.js';
 import type { Network } from '../../../engine/net/network.js';
 import type { JsonValue, PacketRecord, TraceEvent, TraceSink } from '../../../engine/sim/trace.js';
 import type { SqliteSink } from '../store/sqlite-sink.js';
-import { encodeSnapshot } from './snapshot-codec.js';
+import { encodeHeader, encodePart, type PartsHeader } from './part-codec.js';
 
 export interface RecorderOptions {
   /** Events between snapshots (see test/bench/replay.ts for how it was chosen). */
   snapshotEvery?: number;
-  /** Deflate snapshots (default true), at this zlib level (default 1: see test/bench/replay.ts). */
+  /**
+   * Events between checks of every node in full (default: max(snapshotEvery, 5000)); a full check also
+   * writes a snapshot. Between them only the nodes of each event are checked (settle()).
+   */
+  checkEvery?: number;
+  /** Deflate snapshot headers (default true), at this zlib level (default 1); parts are stored as text (part-codec.ts). */
   compress?: boolean;
   level?: number;
 }
 
-export const DEFAULT_SNAPSHOT_EVERY = 5000;
+/**
+ * Snapshots store only the parts that changed (part-codec.ts), so they are cheap (~2 bytes per event
+ * at 1000 on the 1M-event chain): 1000 keeps the deltas a seek applies few (full materialisation at
+ * 10 % of that run: ~2.8 ms at 1000, ~5 at 5000; test/bench/replay.ts).
+ */
+export const DEFAULT_SNAPSHOT_EVERY = 1000;
+
+/**
+ * Checking every node in full bounds a change made without an event on its node; it cost as much as
+ * the rest of the recorder at every 1000 events, so it stays at every 5000 (as when snapshots were
+ * taken every 5000) while snapshots are written more often.
+ */
+export const DEFAULT_CHECK_EVERY = 5000;
 
 /** Parts that change without configuration: device counters, MFC counters and queues, IGMP timers, socket queues. */
 const DYNAMIC_PARTS: readonly PartName[] = ['stats', 'ipmr', 'igmp', 'sockets'];
@@ -41,8 +59,10 @@ interface NodeCache {
   /** Each part's signature when it was last captured (signature.ts). */
   sig: Map<PartName, unknown[]>;
   json: Map<PartName, string>;
-  /** The node's whole JSON as the last snapshot wrote it; null once something changed. */
-  snapshotJson: string | null;
+  /** The views as JSON text, as the last snapshot wrote them; null once a view changed. */
+  viewsJson: string | null;
+  /** Each part's text and state_parts id at the last snapshot (the same text keeps its id). */
+  partIds: Map<string, [text: string, id: number]>;
   value: Map<PartName, JsonValue>;
   views: Map<string, string>;
 }
@@ -55,11 +75,14 @@ export interface RecorderStats {
   /** Parts captured again because their signature changed. */
   partsCaptured: number;
   viewsPrinted: number;
+  /** Snapshot parts written (a part unchanged since the snapshot before is not written again). */
+  partsWritten: number;
 }
 
 export class ReplayRecorder implements TraceSink {
   private readonly cache = new Map<string, NodeCache>();
   private readonly every: number;
+  private readonly checkEvery: number;
   private readonly compress: boolean;
   private readonly level: number;
   private prevNode: string | null = null;
@@ -68,7 +91,7 @@ export class ReplayRecorder implements TraceSink {
   private lastT = 0;
   private started = false;
   private finished = false;
-  readonly stats: RecorderStats = { snapshots: 0, deltas: 0, checks: 0, partsCaptured: 0, viewsPrinted: 0 };
+  readonly stats: RecorderStats = { snapshots: 0, deltas: 0, checks: 0, partsCaptured: 0, viewsPrinted: 0, partsWritten: 0 };
   private scratch: unknown[] = [];
 
   constructor(
@@ -80,6 +103,8 @@ export class ReplayRecorder implements TraceSink {
     this.compress = opts.compress ?? true;
     this.level = opts.level ?? 1;
     if (!Number.isInteger(this.every) || this.every < 1) throw new RangeError(`snapshotEvery must be a positive integer, got ${this.every}`);
+    this.checkEvery = opts.checkEvery ?? Math.max(this.every, DEFAULT_CHECK_EVERY);
+    if (!Number.isInteger(this.checkEvery) || this.checkEvery < 1) throw new RangeError(`checkEvery must be a positive integer, got ${this.checkEvery}`);
     sink.onClose(() => this.finish());
   }
 
@@ -114,16 +139,20 @@ export class ReplayRecorder implements TraceSink {
   private configSteps = -1;
 
   /**
-   * The state after `seq`: re-read the nodes that can have changed; every `every` events, all of them
-   * and a snapshot. A configuration change (a 'state' event) can also change the nodes at the other end
-   * of the node's links: veth_newlink sets both ends' peers after both registered, and a carrier change
-   * reaches the peer.
+   * The state after `seq`: re-read the nodes that can have changed (every `checkEvery` events, all of
+   * them); every `every` events, write a snapshot of what the recorder holds. A configuration change
+   * (a 'state' event) can also change the nodes at the other end of the node's links: veth_newlink sets
+   * both ends' peers after both registered, and a carrier change reaches the peer.
    */
   private settle(seq: number, node: string, config: boolean): void {
-    if (seq % this.every === 0) {
-      this.snapshotAll(seq, this.lastT);
-      return;
+    if (seq % this.checkEvery === 0) this.snapshotAll(seq, this.lastT);
+    else {
+      this.updateDirty(seq, node, config);
+      if (seq % this.every === 0) this.writeSnapshot(seq, this.lastT);
     }
+  }
+
+  private updateDirty(seq: number, node: string, config: boolean): void {
     const dirty = new Set<Netns>();
     for (const name of [this.prevNode, node]) {
       const ns = name === null ? undefined : this.net.nodes.get(name);
@@ -138,10 +167,40 @@ export class ReplayRecorder implements TraceSink {
 
   private snapshotAll(seq: number, t: number): void {
     for (const ns of this.net.nodes.values()) this.update(seq, ns);
-    const nodes: [string, string][] = [];
-    for (const [name, c] of this.cache) nodes.push([name, (c.snapshotJson ??= nodeJson(name, c))]);
-    this.sink.state({ table: 'snapshots', seq, t, ...encodeSnapshot(nodes, this.compress, this.level) });
+    this.writeSnapshot(seq, t);
+  }
+
+  /** A snapshot of the state the recorder holds: per node and part, a state_parts id (written if new). */
+  private writeSnapshot(seq: number, t: number): void {
+    const header: PartsHeader = { parts: [...PART_NAMES, 'views'], nodes: [] };
+    const current = new Map<string, number>();
+    for (const [name, c] of this.cache) {
+      const ids: number[] = [];
+      for (const part of PART_NAMES) ids.push(this.partId(c, part, c.json.get(part) ?? 'null', current));
+      ids.push(this.partId(c, 'views', (c.viewsJson ??= JSON.stringify(Object.fromEntries(c.views))), current));
+      header.nodes.push({ name, role: c.role, ids });
+    }
+    this.lastSnapshotParts = current;
+    this.sink.state({ table: 'snapshots', seq, t, ...encodeHeader(header, this.compress, this.level) });
     this.stats.snapshots++;
+  }
+
+  /** Part texts of the last snapshot → their state_parts ids (nodes with the same text share a row). */
+  private lastSnapshotParts = new Map<string, number>();
+  private nextPartId = 1;
+
+  /** The state_parts id of a node's part text: the node's own from the snapshot before, a shared one, or a new row. */
+  private partId(c: NodeCache, part: string, text: string, current: Map<string, number>): number {
+    const mine = c.partIds.get(part);
+    let id = mine !== undefined && mine[0] === text ? mine[1] : (current.get(text) ?? this.lastSnapshotParts.get(text));
+    if (id === undefined) {
+      id = this.nextPartId++;
+      this.sink.state({ table: 'state_parts', id, data: encodePart(text) });
+      this.stats.partsWritten++;
+    }
+    if (mine?.[1] !== id) c.partIds.set(part, [text, id]);
+    current.set(text, id);
+    return id;
   }
 
   /** Checks `ns` for changes and writes the patch of what changed (nothing if nothing did). */
@@ -170,7 +229,7 @@ export class ReplayRecorder implements TraceSink {
     const patch: { [key: string]: Patch } = {};
     let c = cached;
     if (!c) {
-      c = { role: ns.role, sig: new Map(this.pendingSigs), json: new Map(), snapshotJson: null, value: new Map(), views: new Map() };
+      c = { role: ns.role, sig: new Map(this.pendingSigs), json: new Map(), viewsJson: null, partIds: new Map(), value: new Map(), views: new Map() };
       this.pendingSigs.clear();
       this.cache.set(ns.name, c);
       patch['node'] = { '=': ns.name };
@@ -202,10 +261,10 @@ export class ReplayRecorder implements TraceSink {
         anyView = true;
       }
       // A node's first patch sets `views` whole; later ones patch the views that changed.
+      if (anyView) c.viewsJson = null;
       if (anyView) patch['views'] = 'node' in patch ? { '=': Object.fromEntries(c.views) } : { o: vp };
     }
     if (Object.keys(patch).length === 0) return;
-    c.snapshotJson = null;
     this.sink.state({ table: 'state_deltas', seq, node: ns.name, patch: JSON.stringify({ o: patch }) });
     this.stats.deltas++;
   }
@@ -231,12 +290,6 @@ function linkedNodes(ns: Netns): Netns[] {
     else for (const port of p.dev.segment.ports) if (port.peer && port.peer.ns !== ns) out.push(port.peer.ns);
   }
   return out;
-}
-
-function nodeJson(name: string, c: NodeCache): string {
-  let s = `{"node":${JSON.stringify(name)},"role":${JSON.stringify(c.role)}`;
-  for (const part of PART_NAMES) s += `,"${part}":${c.json.get(part) ?? 'null'}`;
-  return `${s},"views":${JSON.stringify(Object.fromEntries(c.views))}}`;
 }
 
 export type { NodeState };

@@ -1,4 +1,5 @@
-// The bytes of a snapshot row. Format 'nodes+deflate' (and 'nodes', uncompressed) keeps each node's JSON
+// The bytes of a snapshot row written before snapshot parts (part-codec.ts, written now), still read.
+// Format 'nodes+deflate' (and 'nodes', uncompressed) keeps each node's JSON
 // as its own chunk, so a reader inflates and parses only the nodes it is asked for (nodeAt; a lazily
 // materialised stateAt): parsing the whole ~880 KB JSON of a 100-node chain was most of a seek's time
 // (test/bench/replay.ts notes). Each chunk is deflated with the largest node's text as zlib dictionary

@@ -3,10 +3,16 @@
 // the causal chain of an event. The app (issue 10), the report and `workbench state` use this.
 
 import type { NetState, NodeState } from '../../../engine/state/node-state.js';
-import { apply, cloneJson, type Patch } from '../../../engine/state/state-diff.js';
+import { cloneJson, type Patch } from '../../../engine/state/state-diff.js';
 import type { JsonValue, TraceEvent } from '../../../engine/sim/trace.js';
 import { RunReader } from '../store/run-reader.js';
+import { isPartsFormat } from './part-codec.js';
+import { PartsSnapshot, PartStore } from './part-store.js';
+import { applyShared } from './shared-apply.js';
 import { SnapshotBlob, SnapshotFormatError } from './snapshot-codec.js';
+
+/** A decoded snapshot row: its node names and each node's state in it (a fresh top-level object). */
+type Snapshot = { readonly seq: number; readonly names: readonly string[]; value(name: string): JsonValue | undefined };
 
 export class NoReplayState extends Error {}
 
@@ -24,19 +30,19 @@ const SNAPSHOT_SQL = 'SELECT s.seq, s.t, s.format, s.state, (SELECT t FROM event
 const AFTER_SNAPSHOT = '(SELECT max(seq) FROM snapshots WHERE seq <= ?1)';
 
 /**
- * Every node's state after some seq, each node decoded on first access: its snapshot chunk inflated and
- * parsed, then its deltas applied. The app shows one node at a time; decoding all of them is what
- * took a seek's time (test/bench/replay.ts measures both). Reading a property materialises it in
- * place, so the object behaves as plain data (JSON.stringify, structuredClone, deep equality).
+ * Every node's state after some seq, each node built on first access: from its snapshot parts (shared,
+ * decoded once per reader) or chunk, then its deltas applied copy-on-write. Reading a property
+ * materialises it in place, so the object behaves as plain data (JSON.stringify, structuredClone, deep
+ * equality). Parts the deltas did not touch are shared between states and frozen: cloneJson to change.
  */
-function lazyNodes(snap: SnapshotBlob, patches: Map<string, string[]>): { [node: string]: JsonValue } {
+function lazyNodes(snap: Snapshot, patches: Map<string, string[]>): { [node: string]: JsonValue } {
   const nodes: { [node: string]: JsonValue } = {};
   const define = (name: string): void => {
     const materialise = (): JsonValue => {
-      let v = snap.value(name);
+      let v = decoded(() => snap.value(name));
       const list = patches.get(name);
       // One JSON.parse for all of a node's patches: cheaper than one call each.
-      if (list) for (const p of JSON.parse(`[${list.join(',')}]`) as Patch[]) v = apply(v, p);
+      if (list) for (const p of JSON.parse(`[${list.join(',')}]`) as Patch[]) v = applyShared(v, p);
       Object.defineProperty(nodes, name, { value: v, writable: true, enumerable: true, configurable: true });
       return v!;
     };
@@ -52,9 +58,20 @@ function lazyNodes(snap: SnapshotBlob, patches: Map<string, string[]>): { [node:
   return nodes;
 }
 
+/** A snapshot part decoded on first read: a corrupt one is reported as NoReplayState, naming it. */
+function decoded<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    throw e instanceof SnapshotFormatError ? new NoReplayState(e.message) : e;
+  }
+}
+
 export class ReplayReader {
   /** The last decoded snapshot (stepping or scrubbing around one point decodes each node once). */
-  private snapCache: SnapshotBlob | null = null;
+  private snapCache: Snapshot | null = null;
+  /** Decoded snapshot parts, shared across seeks (part-store.ts). */
+  private readonly parts: PartStore;
   private bound: number | null = null;
   /** nodes.id → name (deltas are read by id: a join per delta row cost more than the lookup). */
   private nodeNames = new Map<number, string>();
@@ -62,7 +79,9 @@ export class ReplayReader {
   private constructor(
     readonly reader: RunReader,
     private readonly owned: boolean,
-  ) {}
+  ) {
+    this.parts = new PartStore(reader);
+  }
 
   /** Opens a run file for replay (read-only). */
   static async open(file: string): Promise<ReplayReader> {
@@ -82,10 +101,10 @@ export class ReplayReader {
     if (this.bound !== null) return this.bound;
     const snaps = await this.reader.select<{ n: number }>('SELECT count(*) AS n FROM snapshots');
     if (snaps[0]!.n === 0) throw new NoReplayState(`${this.reader.file}: recorded without replay state (no snapshots; record with a ReplayRecorder)`);
-    const info = await this.reader.info();
+    const status = await this.reader.status();
     const last = (await this.reader.select<{ m: number | null }>('SELECT max(seq) AS m FROM events'))[0]!.m ?? 0;
-    const b = info.status === 'complete' ? last : Math.max(0, last - 1);
-    if (info.status === 'complete') this.bound = b;
+    const b = status === 'complete' ? last : Math.max(0, last - 1);
+    if (status === 'complete') this.bound = b;
     return b;
   }
 
@@ -111,21 +130,24 @@ export class ReplayReader {
   }
 
   /** The snapshot at or before `seq` (decoded, or the cached one) and the t after `seq`. */
-  private async snapshot(seq: number, row: SnapshotRow | undefined): Promise<{ snap: SnapshotBlob; t: number }> {
+  /** `node`: only that node's parts are read (nodeAt); otherwise every node's. */
+  private async snapshot(seq: number, row: SnapshotRow | undefined, node?: string): Promise<{ snap: Snapshot; t: number }> {
     if (!row) throw new RangeError(`seq ${seq} is before the replayable start of this run (${await this.replayableFrom()})`);
-    if (this.snapCache?.seq !== row.seq) {
-      try {
-        this.snapCache = new SnapshotBlob(row.seq, row.t, row.format, row.state);
-      } catch (e) {
-        throw e instanceof SnapshotFormatError ? new NoReplayState(e.message) : e;
+    try {
+      if (this.snapCache?.seq !== row.seq) {
+        this.snapCache = isPartsFormat(row.format) ? new PartsSnapshot(row.seq, row.t, row.format, row.state, this.parts) : new SnapshotBlob(row.seq, row.t, row.format, row.state);
       }
+      if (this.snapCache instanceof PartsSnapshot) await this.snapCache.ready(node === undefined ? undefined : [node]);
+    } catch (e) {
+      throw e instanceof SnapshotFormatError ? new NoReplayState(e.message) : e;
     }
     return { snap: this.snapCache, t: seq === row.seq ? row.t : (row.et ?? row.t) };
   }
 
   /**
    * Every node's state after event `seq` (0: before the first event). Nodes are decoded when first
-   * read (see lazyNodes); the returned object is the caller's to keep or change.
+   * read (see lazyNodes); the returned object is the caller's to keep. Parts no delta touched are
+   * shared with other states and frozen: cloneJson() a node (as stepForward does) to change it.
    */
   async stateAt(seq: number): Promise<NetState> {
     await this.checkSeq(seq);
@@ -152,13 +174,13 @@ export class ReplayReader {
       this.reader.select<SnapshotRow>(SNAPSHOT_SQL, [seq]),
       this.reader.select<{ patch: string }>(`SELECT d.patch FROM state_deltas d JOIN nodes n ON n.id = d.node WHERE n.name = ?2 AND d.seq > ${AFTER_SNAPSHOT} AND d.seq <= ?1 ORDER BY d.seq`, [seq, node]),
     ]);
-    const { snap } = await this.snapshot(seq, rows[0]);
-    let v = snap.value(node);
+    const { snap } = await this.snapshot(seq, rows[0], node);
+    let v = decoded(() => snap.value(node));
     if (v === undefined && deltas.length === 0) {
       const names = Object.keys((await this.stateAt(seq)).nodes);
       throw new RangeError(`no node "${node}" at seq ${seq} (nodes: ${names.join(', ')})`);
     }
-    for (const p of JSON.parse(`[${deltas.map((d) => d.patch).join(',')}]`) as Patch[]) v = apply(v, p);
+    for (const p of JSON.parse(`[${deltas.map((d) => d.patch).join(',')}]`) as Patch[]) v = applyShared(v, p);
     return v as unknown as NodeState;
   }
 
@@ -170,7 +192,7 @@ export class ReplayReader {
     const seq = state.seq + 1;
     const deltas = await this.reader.select<{ node: string; patch: string }>('SELECT n.name AS node, d.patch FROM state_deltas d JOIN nodes n ON n.id = d.node WHERE d.seq = ?', [seq]);
     const nodes = next.nodes as unknown as { [node: string]: JsonValue };
-    for (const d of deltas) nodes[d.node] = apply(nodes[d.node], JSON.parse(d.patch) as Patch);
+    for (const d of deltas) nodes[d.node] = applyShared(nodes[d.node], JSON.parse(d.patch) as Patch);
     next.seq = seq;
     next.t = (await this.reader.select<{ t: number }>('SELECT t FROM events WHERE seq = ?', [seq]))[0]?.t ?? state.t;
     return next;

@@ -31,6 +31,9 @@ export interface RunEnd {
   endedT: Nanos;
 }
 
+/** Distinct payload texts remembered for interning (~100 bytes each). */
+const MAX_PAYLOADS_KEPT = 200_000;
+
 const KIND_IDS = new Map<string, number>(KINDS.map((k, i) => [k, i + 1]));
 
 const TABLES: readonly TableSpec[] = [
@@ -40,14 +43,19 @@ const TABLES: readonly TableSpec[] = [
   { name: 'packets', columns: [['id', 'int'], ['t', 'int'], ['dev', 'int'], ['bytes', 'blob'], ['origin', 'int']], markColumn: 'id' },
   // Replay state goes before events: a commit that holds event N holds the state rows written before it
   // (the recorder writes the state after event N-1 when event N arrives), so a killed run replays up to N-1.
+  // Snapshot parts before the snapshots that refer to them (schema version 3).
+  { name: 'state_parts', columns: [['id', 'int'], ['data', 'blob']] },
   { name: 'snapshots', columns: [['seq', 'int'], ['t', 'int'], ['format', 'text'], ['state', 'blob']] },
   { name: 'state_deltas', columns: [['seq', 'int'], ['node', 'int'], ['patch', 'text']] },
-  { name: 'events', columns: [['seq', 'int'], ['t', 'int'], ['node', 'int'], ['fn', 'int'], ['kind', 'int'], ['pkt', 'int'], ['parent', 'int'], ['data', 'text']], markColumn: 'seq' },
+  // Interned payload texts (schema version 3) before the events that refer to them.
+  { name: 'payloads', columns: [['id', 'int'], ['data', 'text']] },
+  { name: 'events', columns: [['seq', 'int'], ['t', 'int'], ['node', 'int'], ['fn', 'int'], ['kind', 'int'], ['pkt', 'int'], ['parent', 'int'], ['payload', 'int']], markColumn: 'seq' },
   { name: 'node_views', columns: [['node', 'text'], ['view', 'text'], ['text', 'text']] },
 ];
 
-/** Rows of the replay tables (schema version 2), written by a recorder through its sink. */
+/** Rows of the replay tables (schema versions 2 and 3), written by a recorder through its sink. */
 export type StateRow =
+  | { table: 'state_parts'; id: number; data: Uint8Array }
   | { table: 'snapshots'; seq: number; t: Nanos; format: string; state: Uint8Array }
   | { table: 'state_deltas'; seq: number; node: string; patch: string }
   | { table: 'node_views'; node: string; view: string; text: string };
@@ -56,6 +64,8 @@ export class SqliteSink implements TraceSink {
   private readonly nodeIds = new Map<string, number>();
   private readonly fnIds = new Map<string, number>();
   private readonly devIds = new Map<string, number>();
+  private readonly payloadIds = new Map<string, number>();
+  private lastPayloadId = 0;
   private events = 0;
   private packets = 0;
   private lastEventSeq = 0;
@@ -110,9 +120,8 @@ export class SqliteSink implements TraceSink {
     }
     const kind = KIND_IDS.get(ev.kind);
     if (kind === undefined) throw new Error(`trace store: unknown event kind '${ev.kind}' (schema.ts KINDS)`);
-    let data: string | null = JSON.stringify(ev.data);
-    if (data === '{}') data = null;
-    this.writer.add('events', [ev.seq, ev.t, node, fn, kind, ev.pkt, ev.parent, data]);
+    const data = JSON.stringify(ev.data);
+    this.writer.add('events', [ev.seq, ev.t, node, fn, kind, ev.pkt, ev.parent, data === '{}' ? null : this.payloadId(data)]);
     this.events++;
     this.lastEventSeq = ev.seq;
   }
@@ -125,7 +134,8 @@ export class SqliteSink implements TraceSink {
   /** Writes a replay row (snapshots, state deltas, final node views) in the run's transaction stream. */
   state(row: StateRow): void {
     if (this.closed) return;
-    if (row.table === 'snapshots') this.writer.add('snapshots', [row.seq, row.t, row.format, row.state]);
+    if (row.table === 'state_parts') this.writer.add('state_parts', [row.id, row.data]);
+    else if (row.table === 'snapshots') this.writer.add('snapshots', [row.seq, row.t, row.format, row.state]);
     else if (row.table === 'state_deltas') this.writer.add('state_deltas', [row.seq, this.nodeId(row.node), row.patch]);
     else this.writer.add('node_views', [row.node, row.view, row.text]);
   }
@@ -148,6 +158,21 @@ export class SqliteSink implements TraceSink {
     // Encoded (hex) at once: the record keeps the bytes as they were, whatever the engine does with its buffer later.
     this.writer.add('packets', [p.id, p.t, dev, p.bytes, p.origin]);
     this.packets++;
+  }
+
+  /**
+   * The payloads row of a payload text, written the first time the text is seen. The texts kept are
+   * bounded: past MAX_PAYLOADS_KEPT they are forgotten (a text seen again gets a new row).
+   */
+  private payloadId(data: string): number {
+    let id = this.payloadIds.get(data);
+    if (id === undefined) {
+      if (this.payloadIds.size >= MAX_PAYLOADS_KEPT) this.payloadIds.clear();
+      id = ++this.lastPayloadId;
+      this.payloadIds.set(data, id);
+      this.writer.add('payloads', [id, data]);
+    }
+    return id;
   }
 
   private nodeId(name: string): number {

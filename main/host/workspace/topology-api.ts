@@ -45,10 +45,12 @@ export interface LabFilesView {
   current: string | null;
 }
 
-/** The current lab as a lab file and its layout file, for a browser download. */
+/** The current lab for a browser download. */
 export interface LabExport {
   name: string;
+  /** The whole lab in one lab file: steps, checks, daemons, files, `scripts:` (sources as edited), `layout:`. */
   yaml: string;
+  /** The positions alone, as a NAME.layout.json (the yaml carries them too). */
   layout: string;
 }
 

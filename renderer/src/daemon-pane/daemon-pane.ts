@@ -103,9 +103,11 @@ export class DaemonPane {
   }
 
   private addTab(node: string, file: string, source: string): Tab {
-    const uri = this.monaco.Uri.parse(`file:///${node}/${file}`);
+    // A lab's own daemon comes with the lab's path to it: the tab shows the file name, the tooltip the path.
+    const base = file.slice(file.lastIndexOf('/') + 1);
+    const uri = this.monaco.Uri.parse(`file:///${node}/${base}`);
     const model = this.monaco.editor.getModel(uri) ?? this.monaco.editor.createModel(source, 'typescript', uri);
-    const button = h('button', { type: 'button', class: 'daemon-tab', role: 'tab' }, `${node} · ${file}`);
+    const button = h('button', { type: 'button', class: 'daemon-tab', role: 'tab', title: file }, `${node} · ${base}`);
     const tab: Tab = { node, file, model, button, view: null, saveTimer: undefined };
     button.addEventListener('click', () => this.select(tab));
     model.onDidChangeContent(() => {

@@ -1,5 +1,6 @@
 // Lab files (Ctrl+O): the labs shipped in labs/, the recent ones, a path to open or save to, and a download
-// of the current lab (its .yaml and .layout.json) for web mode, where the page cannot write files itself.
+// of the current lab for web mode, where the page cannot write files itself: one .yaml holding the whole
+// lab (steps, checks, daemon scripts as edited, positions) that Open and `workbench lab validate` accept.
 
 import type { WorkbenchApi } from '../../../main/host/api.js';
 import { h } from '../dom.js';
@@ -67,11 +68,12 @@ export class LabFilesDialog {
         this.message.textContent = `Saved ${f.current} (and its .layout.json).`;
       }, fail),
     );
-    const dl = h('button', { type: 'button', class: 'tool', id: 'lab-download' }, 'Download');
+    const dl = h('button', { type: 'button', class: 'tool', id: 'lab-download', title: 'The whole lab as one .yaml file' }, 'Download');
     dl.addEventListener('click', () =>
       void this.api.exportLab().then((x) => {
         download(`${x.name}.yaml`, x.yaml, 'application/yaml');
-        download(`${x.name}.layout.json`, x.layout, 'application/json');
+        this.message.classList.remove('error');
+        this.message.textContent = `Downloaded ${x.name}.yaml: the whole lab (steps, checks, daemon scripts, positions) in one file.`;
       }, fail),
     );
     // The desktop app has native dialogs (the preload's API); a browser page can only take a typed path.

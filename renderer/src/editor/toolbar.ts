@@ -60,3 +60,14 @@ export function shortcutOf(e: KeyboardEvent): ToolAction | null {
   const map: Record<string, ToolAction> = { h: 'host', r: 'router', l: 'segment', d: 'draw', a: 'layout' };
   return map[k] ?? null;
 }
+
+/** A toggle button styled like the tools (the graph's "Counters"): pressed state in aria-pressed. */
+export function toolbarToggle(id: string, label: string, title: string, pressed: boolean, changed: (on: boolean) => void): HTMLButtonElement {
+  const b = h('button', { type: 'button', class: 'tool graph-toggle', id, title, 'aria-pressed': String(pressed) }, label);
+  b.addEventListener('click', () => {
+    const on = b.getAttribute('aria-pressed') !== 'true';
+    b.setAttribute('aria-pressed', String(on));
+    changed(on);
+  });
+  return b;
+}

@@ -9,6 +9,8 @@ import { renderMarkdown } from './markdown.js';
 
 interface StepState {
   outcomes: ActionOutcomeView[] | null;
+  /** Set when the last run was cancelled: what the guide says about it. */
+  cancelled: string | null;
   hints: boolean;
   /** Check names whose hint is shown. */
   checkHints: Set<string>;
@@ -43,7 +45,7 @@ export class GuidePane {
 
   private stepState(i: number): StepState {
     let s = this.state.get(i);
-    if (!s) this.state.set(i, (s = { outcomes: null, hints: false, checkHints: new Set() }));
+    if (!s) this.state.set(i, (s = { outcomes: null, cancelled: null, hints: false, checkHints: new Set() }));
     return s;
   }
 
@@ -85,6 +87,13 @@ export class GuidePane {
       const list = h('ul', { class: 'guide-actions' }, ...s.actions.map((a) => h('li', { 'data-type': a.type }, a.label)));
       parts.push(h('div', { class: 'guide-box' }, h('div', { class: 'guide-box-head' }, h('span', {}, 'Actions'), run), list));
       if (st.outcomes) parts.push(h('pre', { class: 'guide-output' }, ...st.outcomes.map((o) => h('span', { class: o.ok ? 'ok' : 'bad' }, `${o.output}\n`))));
+      if (st.cancelled) {
+        const note = h('p', { class: 'guide-cancelled', role: 'status' }, st.cancelled);
+        // styles.css is shared; the CSP allows CSSOM styles set from script.
+        note.style.color = 'var(--term-err)';
+        note.style.margin = '4px 0';
+        parts.push(note);
+      }
     }
     if (s.checks.length) {
       const check = h('button', { type: 'button', class: 'guide-check', 'data-step': String(s.index) }, 'Check');
@@ -149,7 +158,9 @@ export class GuidePane {
     this.root.classList.add('busy');
     try {
       const r = await this.api.runStepActions({ step });
-      this.stepState(step).outcomes = r.outcomes;
+      const st = this.stepState(step);
+      st.outcomes = r.outcomes;
+      st.cancelled = r.cancelled ? cancelledMessage(r.now, r.notRun) : null;
       this.changed();
       await this.refresh();
     } catch (e) {
@@ -176,4 +187,11 @@ export class GuidePane {
       this.root.classList.remove('busy');
     }
   }
+}
+
+/** What the guide says after a Cancel: where time stopped and what did not run. */
+export function cancelledMessage(now: number, notRun: readonly string[]): string {
+  const at = `Cancelled: simulated time stopped at ${(now / 1e9).toFixed(1)} s.`;
+  if (notRun.length === 0) return `${at} Run the step's actions again to redo it.`;
+  return `${at} Not run: ${notRun.join('; ')}. Run the step's actions again to redo it.`;
 }

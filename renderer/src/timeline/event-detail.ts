@@ -16,8 +16,18 @@ export function eventLabel(e: TraceEventView): string {
 /** Asked by the "Journey of this packet" button: the sequence chart of `pkt`; `select` shows an event. */
 export const JOURNEY_EVENT = 'workbench:journey';
 export interface JourneyRequest {
-  pkt: number;
+  /** A packet's journey, or a multicast group's (all its senders' datagrams, or one source's). */
+  what: { pkt: number } | { group: string; source?: string };
   select: (seq: number) => void;
+}
+
+/** Destination and source of an IPv4 datagram given as hex, if the destination is a multicast group. */
+export function multicastOf(hex: string): { group: string; source: string } | null {
+  if (hex.length < 40) return null;
+  const byte = (i: number): number => parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  if (byte(0) >> 4 !== 4 || byte(16) < 224 || byte(16) > 239) return null;
+  const quad = (at: number): string => [0, 1, 2, 3].map((k) => byte(at + k)).join('.');
+  return { group: quad(16), source: quad(12) };
 }
 
 export function renderDetail(root: HTMLElement, d: EventDetailView | null, select: (seq: number) => void): void {
@@ -42,9 +52,18 @@ export function renderDetail(root: HTMLElement, d: EventDetailView | null, selec
   if (e.pkt !== null) {
     // The trace pane's owner (side-tabs.ts) opens the sequence chart: this module knows no API.
     const pkt = e.pkt;
+    const open = (what: JourneyRequest['what']): void => void root.dispatchEvent(new CustomEvent<JourneyRequest>(JOURNEY_EVENT, { bubbles: true, detail: { what, select } }));
     const journey = h('button', { type: 'button', class: 'journey-open' }, 'Journey of this packet');
-    journey.addEventListener('click', () => root.dispatchEvent(new CustomEvent<JourneyRequest>(JOURNEY_EVENT, { bubbles: true, detail: { pkt, select } })));
-    parts.splice(1, 0, journey);
+    journey.addEventListener('click', () => open({ pkt }));
+    const buttons = h('div', { class: 'journey-buttons' }, journey);
+    // A multicast datagram: the journey of every datagram to its group (from this source), packets side by side.
+    const mc = d.packet ? multicastOf(d.packet.hex) : null;
+    if (mc) {
+      const group = h('button', { type: 'button', class: 'journey-group-open', title: `Every datagram ${mc.source} sent to ${mc.group}, forwarded copies included` }, `Journey of (${mc.source}, ${mc.group})`);
+      group.addEventListener('click', () => open({ group: mc.group, source: mc.source }));
+      buttons.append(group);
+    }
+    parts.splice(1, 0, buttons);
   }
   if (d.packet) parts.push(packetView(d.packet.hex, `Packet ${d.packet.id} (bytes as recorded on ${d.packet.node}${d.packet.dev ? ` ${d.packet.dev}` : ''})`));
   root.replaceChildren(...parts);

@@ -4,7 +4,7 @@
 // and a node's work none, so a linear scale would pile every mark onto a few pixels.
 
 import type { WorkbenchApi } from '../../../main/host/api.js';
-import type { JourneyEvent, JourneyView } from '../../../main/host/guide-api.js';
+import type { GetJourneyRequest, JourneyEvent, JourneyView } from '../../../main/host/guide-api.js';
 import { h } from '../dom.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -44,7 +44,7 @@ export function renderSequenceChart(j: JourneyView, opts: ChartOptions): SVGSVGE
   const rowOf = new Map<number, number>(j.events.map((e, i) => [e.seq, i]));
   const y = (row: number): number => HEAD + ROW * (row + 0.5);
   const height = HEAD + ROW * j.events.length + 12;
-  const svg = el('svg', { class: 'seq-chart', width, height, viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': `Journey of packet ${j.pkt}: ${j.hops.length} hops across ${j.nodes.join(', ')}` });
+  const svg = el('svg', { class: 'seq-chart', width, height, viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': `${j.group ? `Journey of (${j.group.source ?? '*'}, ${j.group.group})` : `Journey of packet ${j.pkt}`}: ${j.hops.length} hops across ${j.nodes.join(', ')}` });
   svg.append(
     el('defs', {}, el('marker', { id: 'seq-arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' }, el('path', { d: 'M0,0 L10,5 L0,10 z', class: 'seq-arrowhead' }))),
   );
@@ -98,14 +98,18 @@ function mark(e: JourneyEvent, cx: number, cy: number, width: number, select?: (
 }
 
 /** The chart in a panel over `host` (the trace pane), with a close button; one at a time. */
-export async function openJourney(host: HTMLElement, api: WorkbenchApi, pkt: number, select?: (seq: number) => void): Promise<void> {
+export async function openJourney(host: HTMLElement, api: WorkbenchApi, what: GetJourneyRequest, select?: (seq: number) => void): Promise<void> {
   host.querySelector('.journey-panel')?.remove();
-  const j = await api.getJourney({ pkt });
+  const j = await api.getJourney(what);
   const close = h('button', { type: 'button', class: 'journey-close', 'aria-label': 'Close the journey' }, 'Close');
   const ids = j.packets.map((p) => p.id);
-  const title = h('h3', { class: 'journey-title' }, `Journey of packet ${pkt}`, h('span', { class: 'event-meta' }, ` · packets ${ids.join(' → ')} · ${j.hops.length} hop${j.hops.length === 1 ? '' : 's'} · ${j.events.length} events${j.truncated ? ' (first ones)' : ''}`));
+  const hops = `${j.hops.length} hop${j.hops.length === 1 ? '' : 's'} · ${j.events.length} events${j.truncated ? ' (first ones)' : ''}`;
+  const g = j.group;
+  const name = g ? `Journey of (${g.source ?? '*'}, ${g.group})` : `Journey of packet ${j.pkt}`;
+  const meta = g ? ` · ${g.shown === g.sent ? `${g.sent}` : `first ${g.shown} of ${g.sent}`} datagram${g.sent === 1 ? '' : 's'} sent · ${hops}` : ` · packets ${ids.join(' → ')} · ${hops}`;
+  const title = h('h3', { class: 'journey-title' }, name, h('span', { class: 'event-meta' }, meta));
   const body = h('div', { class: 'journey-body' });
-  const panel = h('div', { class: 'journey-panel', role: 'dialog', 'aria-label': `Journey of packet ${pkt}` }, h('div', { class: 'journey-head' }, title, close), body);
+  const panel = h('div', { class: 'journey-panel', role: 'dialog', 'aria-label': name }, h('div', { class: 'journey-head' }, title, close), body);
   host.append(panel);
   const draw = (): void => {
     body.replaceChildren(renderSequenceChart(j, { width: body.clientWidth - 4, select: select ? (seq) => (panel.remove(), select(seq)) : undefined }));

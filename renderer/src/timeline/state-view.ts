@@ -7,6 +7,7 @@ import type { WorkbenchApi } from '../../../main/host/api.js';
 import type { StateAtView } from '../../../main/host/state-api.js';
 import type { NodeState } from '../../../engine/state/node-state.js';
 import { h } from '../dom.js';
+import { markStateShown } from './perf-marks.js';
 
 const DEFAULT_VIEW = 'cat /proc/net/ip_mr_cache';
 
@@ -42,7 +43,7 @@ export class StateView {
     this.nodeSel.addEventListener('change', () => void this.load());
     this.whenSel.addEventListener('change', () => void this.load());
     this.viewSel.addEventListener('change', () => this.showText());
-    root.append(h('section', { class: 'state-pane' }, h('h4', {}, 'Kernel state ', this.whenSel, ' this event on ', this.nodeSel), this.body));
+    root.append(h('section', { class: 'state-pane' }, h('h4', {}, 'State ', this.whenSel, ' this event on ', this.nodeSel), this.body));
     this.body.append(h('p', { class: 'hint' }, 'Select an event to see the kernel state after it.'));
   }
 
@@ -92,6 +93,7 @@ export class StateView {
     parts.push(h('h5', {}, 'Text view ', this.viewSel), this.pre);
     this.body.replaceChildren(...parts);
     this.showText();
+    markStateShown(at.seq);
   }
 
   private showText(): void {

@@ -1,10 +1,9 @@
-import { MessageChannel, type MessagePort } from 'node:worker_threads';
-import { afterEach, describe, expect, it } from 'vitest';
-import { AppService } from '../../../main/host/app-service.js';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_LAB } from '../../../main/host/lab/default-lab.js';
 import { LabSession, type RunSlicing } from '../../../main/host/lab/session.js';
-import { serveService, type RunProgress, type WorkerOutbound } from '../../../main/host/service-client.js';
-import type { RpcResponse, RunCommandResponse } from '../../../main/host/api.js';
+import type { RunProgress } from '../../../main/host/service-client.js';
+import { workerHarness, type WorkerHarness } from './worker-harness.js';
+import type { RunCommandResponse } from '../../../main/host/api.js';
 import { NSEC_PER_MSEC, NSEC_PER_SEC } from '../../../engine/sim/time.js';
 
 const slicing = (slice: number, onBetween?: () => void): RunSlicing => ({
@@ -55,42 +54,7 @@ describe('long commands run in slices of simulated time', () => {
   });
 });
 
-/** The worker's side of the protocol over a MessageChannel, as service-worker.ts runs it. */
-function harness(): { port: MessagePort; out: WorkerOutbound[]; call(id: number, method: string, arg: unknown): Promise<RpcResponse>; progress(): Promise<RunProgress> } {
-  const ch = new MessageChannel();
-  serveService(ch.port1, new AppService(DEFAULT_LAB));
-  const out: WorkerOutbound[] = [];
-  const waiters: ((m: WorkerOutbound) => void)[] = [];
-  ch.port2.on('message', (m: WorkerOutbound) => {
-    out.push(m);
-    for (const w of [...waiters]) w(m);
-  });
-  const wait = <T>(pick: (m: WorkerOutbound) => T | undefined): Promise<T> =>
-    new Promise((ok) => {
-      const w = (m: WorkerOutbound): void => {
-        const v = pick(m);
-        if (v !== undefined) {
-          waiters.splice(waiters.indexOf(w), 1);
-          ok(v);
-        }
-      };
-      waiters.push(w);
-    });
-  ports.push(ch.port1, ch.port2);
-  return {
-    port: ch.port2,
-    out,
-    call(id, method, arg) {
-      ch.port2.postMessage({ id, method, arg });
-      return wait((m) => ('kind' in m || m.id !== id ? undefined : m));
-    },
-    progress: () => wait((m) => ('kind' in m && m.kind === 'progress' ? m.progress : undefined)),
-  };
-}
-const ports: MessagePort[] = [];
-afterEach(() => {
-  for (const p of ports.splice(0)) p.close();
-});
+const harness = (): WorkerHarness => workerHarness(DEFAULT_LAB);
 
 describe('lab worker protocol: progress and cancel', () => {
   it('reports progress of a long `sleep`, stops it on cancel with rc 130, and keeps serving', async () => {

@@ -9,6 +9,7 @@ import { RunReader, upgradeRunFile } from '../../../main/host/store/run-reader.j
 import { SCHEMA_VERSION } from '../../../main/host/store/schema.js';
 import { all, closeDb, exec, openDb, OPEN_READWRITE } from '../../../main/host/store/sqlite.js';
 import { SqliteSink } from '../../../main/host/store/sqlite-sink.js';
+import { backToVersionTwo } from './version-two.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rlw-migrate-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -21,6 +22,7 @@ describe('schema version 2', () => {
     await sink.close({ fingerprint: 'f', endedT: 50_000 });
     // Back to what version 1 wrote.
     const db = await openDb(file, OPEN_READWRITE);
+    await backToVersionTwo(db);
     await exec(db, 'DROP TABLE snapshots; DROP TABLE state_deltas; DROP TABLE node_views; CREATE INDEX events_t ON events (t); CREATE INDEX events_kind ON events (kind); PRAGMA user_version = 1;');
     await closeDb(db);
     await expect(RunReader.open(file)).rejects.toThrow(/schema version 1; open it once with upgradeRunFile/);

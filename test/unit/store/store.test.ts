@@ -110,7 +110,8 @@ describe('read-only SQL', () => {
 describe('writer', () => {
   it('pushes back when the backlog is over the high-water mark, and refuses to grow past the hard limit', async () => {
     const sink = await SqliteSink.create(tempRunFile(), { lab: 'bp', seed: 1, profile: 'linux-6.1' }, { batchRows: 10, highWaterRows: 50, hardLimitRows: 200, flushIntervalMs: 0 });
-    const ev = (seq: number): TraceEvent => ({ seq, t: seq, node: 'n', fn: 'f', kind: 'call', pkt: null, parent: null, data: { i: seq } });
+    // A few payloads repeated, so each event is one row (a new payload text adds a payloads row).
+    const ev = (seq: number): TraceEvent => ({ seq, t: seq, node: 'n', fn: 'f', kind: 'call', pkt: null, parent: null, data: { i: seq % 2 } });
     let seq = 0;
     while (sink.writable) sink.event(ev(++seq));
     expect(seq).toBeGreaterThanOrEqual(45);

@@ -1,0 +1,76 @@
+// A multicast group's journey (issue 10 §5: "one packet's (or one group's) journey"): every datagram a
+// sender addressed to the group (optionally from one source), each with its family of forwarded copies,
+// merged into one sequence chart — so a student sees the first packets queue at the router, the upcall,
+// the MFC entry, and the later packets fan out without it.
+
+import type { MemorySink } from '../../engine/sim/trace.js';
+import { MAX_JOURNEY_EVENTS, type JourneyView } from './guide-api.js';
+
+/** Senders' datagrams charted per request: a chart with more is unreadable anyway. */
+export const MAX_GROUP_PACKETS = 40;
+
+export interface GroupJourneyRequest {
+  /** The group, dotted quad (224.0.0.0/4). */
+  group: string;
+  /** Only datagrams from this source, dotted quad. */
+  source?: string;
+}
+
+export function parseQuad(s: string): number | null {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(s);
+  if (!m) return null;
+  const b = m.slice(1).map(Number);
+  if (b.some((x) => x > 255)) return null;
+  return ((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0;
+}
+
+function addr(bytes: Uint8Array, at: number): number {
+  return ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>> 0;
+}
+
+/**
+ * The senders' datagrams to `group` (roots: not derived from another packet), first MAX_GROUP_PACKETS in
+ * time order, each charted with its family by `journey` (TraceQuery.journey), merged by seq.
+ */
+export function groupJourney(sink: MemorySink, req: GroupJourneyRequest, journey: (pkt: number) => JourneyView | null): JourneyView {
+  const group = parseQuad(req.group);
+  const source = req.source === undefined ? null : parseQuad(req.source);
+  const roots: number[] = [];
+  for (const [id, p] of sink.packets) {
+    if (p.origin !== null || p.bytes.length < 20 || p.bytes[0]! >> 4 !== 4) continue;
+    if (addr(p.bytes, 16) !== group) continue;
+    if (source !== null && addr(p.bytes, 12) !== source) continue;
+    roots.push(id);
+  }
+  roots.sort((a, b) => sink.packets.get(a)!.t - sink.packets.get(b)!.t || a - b);
+  const shown = roots.slice(0, MAX_GROUP_PACKETS);
+  const events = new Map<number, JourneyView['events'][number]>();
+  const hops = new Map<string, JourneyView['hops'][number]>();
+  const packets = new Map<number, JourneyView['packets'][number]>();
+  let truncated = roots.length > shown.length;
+  for (const root of shown) {
+    const j = journey(root);
+    if (!j) continue;
+    truncated ||= j.truncated;
+    for (const e of j.events) events.set(e.seq, e);
+    for (const hop of j.hops) hops.set(`${hop.txSeq}:${hop.rxSeq}`, hop);
+    for (const p of j.packets) packets.set(p.id, p);
+  }
+  const ordered = [...events.values()].sort((a, b) => a.seq - b.seq);
+  if (ordered.length > MAX_JOURNEY_EVENTS) {
+    truncated = true;
+    ordered.length = MAX_JOURNEY_EVENTS;
+  }
+  const kept = new Set(ordered.map((e) => e.seq));
+  const nodes: string[] = [];
+  for (const e of ordered) if (!nodes.includes(e.node)) nodes.push(e.node);
+  return {
+    pkt: shown[0] ?? -1,
+    group: { group: req.group, source: req.source ?? null, sent: roots.length, shown: shown.length },
+    packets: [...packets.values()].sort((a, b) => a.id - b.id),
+    nodes,
+    events: ordered,
+    hops: [...hops.values()].filter((hop) => kept.has(hop.txSeq) && kept.has(hop.rxSeq)).sort((a, b) => a.txSeq - b.txSeq),
+    truncated,
+  };
+}
