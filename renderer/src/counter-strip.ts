@@ -12,8 +12,10 @@ export class CounterStrip {
     lab: LabView,
     private readonly api: WorkbenchApi,
   ) {
-    root.append(h('span', { class: 'counter-label', title: 'Multicast packets sent out of VIFs (/proc/net/ip_mr_vif, Pkts Out)' }, 'Multicast forwarded:'));
-    for (const n of lab.nodes.filter((x) => x.role === 'router')) {
+    const routers = lab.nodes.filter((x) => x.role === 'router');
+    // A lab of hosts only forwards no multicast: no label over nothing.
+    if (routers.length) root.append(h('span', { class: 'counter-label', title: 'Multicast packets sent out of VIFs (/proc/net/ip_mr_vif, Pkts Out)' }, 'Multicast forwarded:'));
+    for (const n of routers) {
       const value = h('span', { class: 'counter-value', 'data-node': n.name }, '0');
       this.cells.set(n.name, value);
       root.append(h('span', { class: 'counter' }, `${n.name} `, value));

@@ -131,9 +131,13 @@ export const IN_PAGE = String.raw`(() => {
     };
   }
 
+  /** The row for position index: by its data-index (the pane's own geometry may scale positions), else by top. */
   function rowAt(index) {
     const h = rowHeight();
-    for (const el of spacer().children) if (!el.classList.contains('pending') && Math.round(topOf(el) / h) === index) return el;
+    for (const el of spacer().children) {
+      if (el.classList.contains('pending')) continue;
+      if (el.dataset.index !== undefined ? Number(el.dataset.index) === index : Math.round(topOf(el) / h) === index) return el;
+    }
     return null;
   }
 
@@ -153,7 +157,12 @@ export const IN_PAGE = String.raw`(() => {
   async function selectOne(index, label, timeout) {
     const stateRoot = document.querySelector('.trace-state');
     const l = list();
-    l.scrollTop = Math.max(0, index * rowHeight() - l.clientHeight / 3);
+    // Through the scrubber when there is one: past ~680k rows the pane maps scroll pixels to rows itself.
+    const sc = document.querySelector('input.trace-scrubber');
+    if (sc) {
+      sc.value = String(index);
+      sc.dispatchEvent(new Event('input', { bubbles: true }));
+    } else l.scrollTop = Math.max(0, index * rowHeight() - l.clientHeight / 3);
     if (!(await until(() => rowAt(index) !== null, timeout))) return { ok: false, ms: NaN, why: 'row ' + index + ' never shown' };
     await sleep(150);
     const el = rowAt(index);

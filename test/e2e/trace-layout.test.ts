@@ -86,6 +86,9 @@ describe('trace pane layout', () => {
     await page.selectOption('.trace-sets', { label: 'Unresolved queue' });
     await waitFor(page, `document.querySelector('.trace-fn').value === 'ipmr_cache_unresolved' && document.querySelector('.trace-list').dataset.loading === 'false'`);
     await waitFor(page, `[...document.querySelectorAll('.trace-row .c-fn')].every((e) => e.textContent === 'ipmr_cache_unresolved')`);
+    // The event selected before (an early setup event) is filtered out: its detail and state go with it.
+    expect(await page.$('.trace-detail .event-title')).toBeNull();
+    expect(await page.evaluate(`document.querySelector('.state-body')?.dataset.seq ?? 'none'`)).toBe('none');
     const unres = await total();
     expect(unres).toBeGreaterThan(4);
     expect(unres).toBeLessThan(all);

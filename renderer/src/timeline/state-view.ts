@@ -47,6 +47,14 @@ export class StateView {
     this.body.append(h('p', { class: 'hint' }, 'Select an event to see the kernel state after it.'));
   }
 
+  /** No event is selected any more (filtered out, lab reset): back to the hint. */
+  clear(): void {
+    this.at = null;
+    this.gen++;
+    delete this.body.dataset.seq;
+    this.body.replaceChildren(h('p', { class: 'hint' }, 'Select an event to see the kernel state after it.'));
+  }
+
   /** The selected event (at simulated time `t`) changed: show the state around it, on its node unless a node was picked. */
   show(seq: number, node: string, t: number): void {
     this.at = { seq, node, t };

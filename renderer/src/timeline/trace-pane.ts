@@ -238,7 +238,11 @@ export class TracePane {
       if (gen !== this.generation) return;
       this.total = first.total;
       // The selection went (filtered out, or the lab was reset): the graph lets go of it too.
-      if (this.selected && !selected) window.dispatchEvent(new CustomEvent<TraceSelectDetail>(TRACE_SELECT, { detail: { seq: 0, node: '', chainNodes: [] } }));
+      if (this.selected && !selected) {
+        window.dispatchEvent(new CustomEvent<TraceSelectDetail>(TRACE_SELECT, { detail: { seq: 0, node: '', chainNodes: [] } }));
+        renderDetail(this.detail, null, (seq) => void this.selectSeq(seq));
+        this.stateView?.clear();
+      }
       this.selected = selected;
       this.count.textContent = `${first.total.toLocaleString('en')} event${first.total === 1 ? '' : 's'}`;
       this.geometry = scrollMap(first.total, ROW, this.list.clientHeight, MAX_SPACER_PX);
@@ -309,7 +313,7 @@ export class TracePane {
       if (ev) rows.push(this.row(ev, i));
       else {
         if (!this.ready.has(p)) missing.add(p);
-        rows.push(h('div', { class: 'trace-row pending', style: `top:${this.rowTop(i)}px` }, h('span', { class: 'c-seq' }, '…')));
+        rows.push(h('div', { class: 'trace-row pending', 'data-index': String(i), style: `top:${this.rowTop(i)}px` }, h('span', { class: 'c-seq' }, '…')));
       }
     }
     this.spacer.replaceChildren(...rows);
@@ -346,7 +350,7 @@ export class TracePane {
     const data = ev.data === '{}' ? '' : ev.data;
     const el = h(
       'div',
-      { class: `trace-row kind-${ev.kind}${sel ? ' selected' : ''}`, role: 'option', 'aria-selected': String(sel), 'data-seq': String(ev.seq), style: `top:${this.rowTop(index)}px` },
+      { class: `trace-row kind-${ev.kind}${sel ? ' selected' : ''}`, role: 'option', 'aria-selected': String(sel), 'data-seq': String(ev.seq), 'data-index': String(index), style: `top:${this.rowTop(index)}px` },
       h('span', { class: 'c-seq' }, String(ev.seq)),
       h('span', { class: 'c-t' }, formatTime(ev.t)),
       h('span', { class: 'c-node' }, ev.node),
