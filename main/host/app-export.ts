@@ -28,7 +28,7 @@ export const MAX_EXPORT_BYTES = 50_000_000;
 
 /** Progress of a long export, in the long runs' terms: simulated time reached (ns) out of the run's. */
 export interface ExportProgress {
-  between(p: { start: number; now: number; target: number }): Promise<void>;
+  between(p: { start: number; now: number; target: number; label?: string }): Promise<void>;
   cancelled(): boolean;
 }
 
@@ -87,10 +87,10 @@ export async function exportSize(reader: RunReader, format: 'pcapng' | 'csv'): P
  * The reader as the exporters see it, reporting after each page of packets or events how far through the
  * run's simulated time the export is (pages come in time order), and stopping when Cancel was pressed.
  */
-function tracked(reader: RunReader, span: { start: number; end: number }, progress: ExportProgress): RunReader {
+function tracked(reader: RunReader, span: { start: number; end: number }, progress: ExportProgress, label: string): RunReader {
   const step = async (t: number): Promise<void> => {
     if (progress.cancelled()) throw new ExportCancelled('export cancelled');
-    await progress.between({ start: span.start, now: Math.min(t, span.end), target: span.end });
+    await progress.between({ start: span.start, now: Math.min(t, span.end), target: span.end, label });
   };
   const view = Object.create(reader) as RunReader;
   view.packetPages = async function* (size?: number): AsyncGenerator<(PacketRecord & { devId: number })[]> {
@@ -127,7 +127,7 @@ export async function exportRun(reader: RunReader, format: ExportFormat, lab: st
           `export it from the CLI, which writes straight to a file: workbench export ${shellWord(reader.file)} --${format} -o ${shellWord(`${lab.replace(/[^A-Za-z0-9_.-]/g, '_')}.${format}`)}`,
       );
     }
-    const source = opts.progress ? tracked(reader, size, opts.progress) : reader;
+    const source = opts.progress ? tracked(reader, size, opts.progress, `Exporting ${format === 'pcapng' ? 'pcapng' : 'CSV'}`) : reader;
     const m = memoryOutput();
     if (format === 'pcapng') await exportPcapng(source, m.out, USERAPPL);
     else await exportCsv(source, m.out);

@@ -11,7 +11,7 @@ import type { LabSession } from './lab/session.js';
 import { ReplayRecorder } from './replay/recorder.js';
 import { ReplayReader } from './replay/state-at.js';
 import { SqliteSink } from './store/sqlite-sink.js';
-import { RunReader, type RunInfo } from './store/run-reader.js';
+import { RunReader } from './store/run-reader.js';
 import type { ExportedFile, ExportFormat, RecordingView, StateAtView } from './state-api.js';
 import { exportRun } from './app-export.js';
 
@@ -65,17 +65,6 @@ export function removeStaleRunFiles(dir: string): string[] {
   return removed;
 }
 
-/**
- * The live run's reader as ReplayReader sees it: ReplayReader asks a run still being written for its
- * replayable end before every seek (a 'running' status is not cached), and RunReader.info() counts every
- * event row for that — ~35 ms a seek at 1M events (test/bench/ui.ts). The session's run stays 'running'
- * until it is discarded, so the first answer is kept; everything else is the reader's own.
- */
-function statusOnce(reader: RunReader): RunReader {
-  let info: Promise<RunInfo> | null = null;
-  return Object.create(reader, { info: { value: () => (info ??= reader.info()) } }) as RunReader;
-}
-
 /** One session's recording: its run file, the sink writing it and a reader over it. */
 export class AppRecording {
   private replay: ReplayReader | null = null;
@@ -111,7 +100,8 @@ export class AppRecording {
     if (this.closed) throw new RecordingUnavailable('the session was rebuilt: its recording is gone');
     if (!this.replay) {
       this.run = await RunReader.open(this.file);
-      this.replay = ReplayReader.over(statusOnce(this.run));
+      // ReplayReader reads the run's status (one row), not its counts, before each seek of a live run.
+      this.replay = ReplayReader.over(this.run);
     }
     return this.replay;
   }

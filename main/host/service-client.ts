@@ -13,6 +13,8 @@ export interface RunProgress {
   now: number;
   target: number;
   done: boolean;
+  /** What is running, when it is not a command ("Exporting pcapng"); the bar says "Running" otherwise. */
+  label?: string;
 }
 
 /** Lab worker protocol: requests and cancel in; responses and progress notifications out. */
@@ -58,13 +60,13 @@ export function serveService(port: PortLike, service: AppService, slice = RUN_SL
   service.slicing = {
     slice,
     cancelled: () => cancelRequested,
-    between: async ({ start, now, target }) => {
+    between: async ({ start, now, target, label }) => {
       const wall = Date.now();
       // Quick runs show no bar; a long one reports at most every PROGRESS_EVERY_MS.
       if (wall - runStarted >= SHOW_AFTER_MS && (!last || wall - lastReport >= PROGRESS_EVERY_MS)) {
         lastReport = wall;
         last = { start, now, target, done: true };
-        port.postMessage({ kind: 'progress', progress: { start, now, target, done: false } });
+        port.postMessage({ kind: 'progress', progress: { start, now, target, done: false, ...(label ? { label } : {}) } });
       }
       if (last) last = { start, now, target, done: true };
       // Yield to the event loop (where a cancel arrives) every few ms of wall time, not every slice.

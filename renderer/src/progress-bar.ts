@@ -32,7 +32,7 @@ export function installProgressBar(after: HTMLElement, events: RunEvents): void 
     }
     const total = p.target - p.start;
     bar.value = total > 0 ? (p.now - p.start) / total : 1;
-    label.textContent = `Running: ${secs(p.now - p.start)} of ${secs(total)} simulated`;
+    label.textContent = `${p.label ?? 'Running'}: ${secs(p.now - p.start)} of ${secs(total)} simulated`;
     if (box.hidden) cancel.disabled = false;
     box.hidden = false;
   });

@@ -6,6 +6,8 @@ export interface RunProgress {
   now: number;
   target: number;
   done: boolean;
+  /** What runs when it is not a command ("Exporting pcapng"). */
+  label?: string;
 }
 
 export interface RunEvents {
@@ -46,5 +48,5 @@ export function runEvents(): RunEvents {
 export function isRunProgress(v: unknown): v is RunProgress {
   if (typeof v !== 'object' || v === null) return false;
   const p = v as Record<string, unknown>;
-  return typeof p.start === 'number' && typeof p.now === 'number' && typeof p.target === 'number' && typeof p.done === 'boolean';
+  return typeof p.start === 'number' && typeof p.now === 'number' && typeof p.target === 'number' && typeof p.done === 'boolean' && (p.label === undefined || (typeof p.label === 'string' && p.label.length <= 80));
 }

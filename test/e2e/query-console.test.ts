@@ -156,6 +156,7 @@ describe('query console over the recorded session (06-unresolved-queue)', () => 
     await page.click('.trace-export-csv');
     await waitFor(page, `/^CSV \\d+%$/.test(document.querySelector('.trace-export-status')?.textContent ?? '')`, 20_000);
     expect(await page.evaluate<boolean>(`!document.getElementById('run-progress').hidden`)).toBe(true);
+    expect(await page.evaluate<string>(`document.querySelector('.run-progress-label').textContent`)).toMatch(/^Exporting CSV: [\d.]+ s of [\d.]+ s simulated$/);
     await shot(page, 'query-export-progress-light');
     await page.click('#run-progress button');
     await waitFor(page, `document.getElementById('status')?.textContent === 'export cancelled'`, 20_000);

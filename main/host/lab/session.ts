@@ -17,7 +17,7 @@ export interface RunSlicing {
   /** Simulated time per slice (ns). */
   slice: Nanos;
   /** Between slices: yields to the host's event loop (so a cancel can arrive) and reports progress. */
-  between(p: { start: Nanos; now: Nanos; target: Nanos }): Promise<void>;
+  between(p: { start: Nanos; now: Nanos; target: Nanos; label?: string }): Promise<void>;
   /** True once the user asked to stop: the command is interrupted (SIGINT) at the current simulated time. */
   cancelled(): boolean;
 }

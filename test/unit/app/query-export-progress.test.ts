@@ -65,8 +65,8 @@ describe('export size cap', () => {
 });
 
 describe('export progress on the long-run channel', () => {
-  function slicing(cancel: () => boolean): RunSlicing & { seen: { start: number; now: number; target: number }[] } {
-    const seen: { start: number; now: number; target: number }[] = [];
+  function slicing(cancel: () => boolean): RunSlicing & { seen: { start: number; now: number; target: number; label?: string }[] } {
+    const seen: { start: number; now: number; target: number; label?: string }[] = [];
     return { slice: 1, seen, cancelled: cancel, between: async (p) => void seen.push(p) };
   }
 
@@ -78,11 +78,11 @@ describe('export progress on the long-run channel', () => {
       expect(csv.bytes).toBeGreaterThan(0);
       const events = app.session.trace.events;
       expect(s.seen.length).toBeGreaterThan(0);
-      expect(s.seen.at(-1)).toEqual({ start: events[0]!.t, now: events.at(-1)!.t, target: events.at(-1)!.t });
+      expect(s.seen.at(-1)).toEqual({ start: events[0]!.t, now: events.at(-1)!.t, target: events.at(-1)!.t, label: 'Exporting CSV' });
       s.seen.length = 0;
       await exp('pcapng');
       const times = [...app.session.trace.packets.values()].map((p) => p.t);
-      expect(s.seen.at(-1)).toEqual({ start: Math.min(...times), now: Math.max(...times), target: Math.max(...times) });
+      expect(s.seen.at(-1)).toEqual({ start: Math.min(...times), now: Math.max(...times), target: Math.max(...times), label: 'Exporting pcapng' });
     } finally {
       app.slicing = null;
     }
