@@ -111,6 +111,11 @@ describe('trace pane layout', () => {
     await waitFor(page, `document.querySelector('.trace-list').dataset.loading === 'false'`);
     expect(await total()).toBe(unres);
     await page.click('.trace-set-delete');
+    // A filter that matches nothing says so.
+    await page.fill('.trace-fn', 'no_such_function');
+    await page.press('.trace-fn', 'Enter');
+    await waitFor(page, `document.querySelector('.trace-empty')?.textContent === 'No event matches this filter.'`);
+    expect(await total()).toBe(0);
     expect(await page.evaluate(`[...document.querySelectorAll('.trace-sets option')].some((o) => o.textContent === 'queue on r1')`)).toBe(false);
   });
 

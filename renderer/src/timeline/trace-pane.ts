@@ -300,6 +300,13 @@ export class TracePane {
 
   /** Draws the rows in view now (placeholders where a page is still on its way), then again when it arrives. */
   private paint(): void {
+    if (this.total === 0) {
+      // An empty list says why: nothing has run yet, or the filter matches nothing.
+      const filtered = Object.keys(this.filter).length > 0;
+      this.spacer.replaceChildren(h('p', { class: 'trace-empty hint' }, filtered ? 'No event matches this filter.' : 'No events yet: run a command in a console or a step of the guide.'));
+      this.list.dataset.loading = 'false';
+      return;
+    }
     const gen = this.generation;
     const t0 = performance.now();
     const top = this.virtualTop();
