@@ -72,7 +72,11 @@ export function diff(a: JsonValue | undefined, b: JsonValue): Patch | undefined 
   return JSON.stringify(a) === JSON.stringify(b) ? undefined : { '=': b };
 }
 
-/** Applies a patch; containers of `a` are changed in place (pass a copy to keep the original). */
+/**
+ * Applies a patch. Containers of `a` are changed in place (pass a copy to keep the original) — except frozen
+ * ones (decoded snapshot parts the replay reader shares between states), which are copied along the patched
+ * path only, so a frozen `a` is never changed.
+ */
 export function apply(a: JsonValue | undefined, p: Patch): JsonValue {
   if ('=' in p) return p['='];
   if ('l' in p) {
@@ -81,11 +85,18 @@ export function apply(a: JsonValue | undefined, p: Patch): JsonValue {
     return lines.join('\n');
   }
   if ('a' in p) {
-    const arr = a as JsonValue[];
+    let arr = a as JsonValue[];
+    if (Object.isFrozen(arr)) arr = arr.slice();
     for (const [i, q] of Object.entries(p.a)) arr[Number(i)] = apply(arr[Number(i)], q);
     return arr;
   }
-  const obj = (isObject(a) ? a : {}) as { [key: string]: JsonValue };
+  let obj = (isObject(a) ? a : {}) as { [key: string]: JsonValue };
+  if (Object.isFrozen(obj)) {
+    // Own keys in order, '__proto__' kept as data (set()).
+    const copy: { [key: string]: JsonValue } = {};
+    for (const k of Object.keys(obj)) set(copy, k, obj[k]!);
+    obj = copy;
+  }
   for (const [k, q] of Object.entries(p.o)) set(obj, k, apply(own(obj, k), q));
   for (const k of p.d ?? []) delete obj[k];
   return obj;

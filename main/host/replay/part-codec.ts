@@ -9,7 +9,7 @@
 // chain's first seek, and one inflateRawSync call costs ~30 µs whatever its size (14 ms of that seek),
 // while the run's parts take 2.2 MB raw against 0.7 MB deflated (1.3 bytes per event of 1M).
 // Decoded parts are deep-frozen: the reader shares them between the states it hands out, and patches
-// are applied copy-on-write (shared-apply.ts).
+// are applied copy-on-write (state-diff.ts apply copies frozen containers).
 
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { JsonValue } from '../../../engine/sim/trace.js';

@@ -92,7 +92,7 @@ export class PartsSnapshot {
 
   /**
    * The node's state in this snapshot (undefined if the node was not there yet): a fresh object whose
-   * parts are shared and frozen (apply patches with applyShared; cloneJson it to change it freely).
+   * parts are shared and frozen (apply patches with state-diff's apply, which copies frozen containers; cloneJson it to change it freely).
    */
   value(name: string): JsonValue | undefined {
     const i = this.index.get(name);

@@ -3,12 +3,11 @@
 // the causal chain of an event. The app (issue 10), the report and `workbench state` use this.
 
 import type { NetState, NodeState } from '../../../engine/state/node-state.js';
-import { cloneJson, type Patch } from '../../../engine/state/state-diff.js';
+import { apply, cloneJson, type Patch } from '../../../engine/state/state-diff.js';
 import type { JsonValue, TraceEvent } from '../../../engine/sim/trace.js';
 import { RunReader } from '../store/run-reader.js';
 import { isPartsFormat } from './part-codec.js';
 import { PartsSnapshot, PartStore } from './part-store.js';
-import { applyShared } from './shared-apply.js';
 import { SnapshotBlob, SnapshotFormatError } from './snapshot-codec.js';
 
 /** A decoded snapshot row: its node names and each node's state in it (a fresh top-level object). */
@@ -42,7 +41,7 @@ function lazyNodes(snap: Snapshot, patches: Map<string, string[]>): { [node: str
       let v = decoded(() => snap.value(name));
       const list = patches.get(name);
       // One JSON.parse for all of a node's patches: cheaper than one call each.
-      if (list) for (const p of JSON.parse(`[${list.join(',')}]`) as Patch[]) v = applyShared(v, p);
+      if (list) for (const p of JSON.parse(`[${list.join(',')}]`) as Patch[]) v = apply(v, p);
       Object.defineProperty(nodes, name, { value: v, writable: true, enumerable: true, configurable: true });
       return v!;
     };
@@ -180,7 +179,7 @@ export class ReplayReader {
       const names = Object.keys((await this.stateAt(seq)).nodes);
       throw new RangeError(`no node "${node}" at seq ${seq} (nodes: ${names.join(', ')})`);
     }
-    for (const p of JSON.parse(`[${deltas.map((d) => d.patch).join(',')}]`) as Patch[]) v = applyShared(v, p);
+    for (const p of JSON.parse(`[${deltas.map((d) => d.patch).join(',')}]`) as Patch[]) v = apply(v, p);
     return v as unknown as NodeState;
   }
 
@@ -192,7 +191,7 @@ export class ReplayReader {
     const seq = state.seq + 1;
     const deltas = await this.reader.select<{ node: string; patch: string }>('SELECT n.name AS node, d.patch FROM state_deltas d JOIN nodes n ON n.id = d.node WHERE d.seq = ?', [seq]);
     const nodes = next.nodes as unknown as { [node: string]: JsonValue };
-    for (const d of deltas) nodes[d.node] = applyShared(nodes[d.node], JSON.parse(d.patch) as Patch);
+    for (const d of deltas) nodes[d.node] = apply(nodes[d.node], JSON.parse(d.patch) as Patch);
     next.seq = seq;
     next.t = (await this.reader.select<{ t: number }>('SELECT t FROM events WHERE seq = ?', [seq]))[0]?.t ?? state.t;
     return next;

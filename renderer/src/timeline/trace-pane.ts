@@ -149,7 +149,8 @@ export class TracePane {
     if (page[i % PAGE]?.seq !== seq) {
       // Filtered out: show it in the unfiltered list rather than an unrelated neighbour.
       this.filter = {};
-      for (const el of this.list.parentElement?.querySelectorAll<HTMLInputElement | HTMLSelectElement>('.trace-toolbar select, .trace-toolbar input') ?? []) el.value = '';
+      this.showFilter(this.filter);
+      this.sets.clear();
       await this.reload();
       i = await this.api.locateEvent({ seq });
     }
@@ -159,13 +160,18 @@ export class TracePane {
   /** A filter set was picked: its fields go into the controls, then the list reloads. */
   private applyFilter(f: TraceFilter): void {
     this.filter = { ...f };
-    this.controls.node.value = f.node ?? '';
-    if (f.node && this.controls.node.value !== f.node) this.controls.node.append(h('option', { value: f.node }, f.node));
-    this.controls.node.value = f.node ?? '';
-    this.controls.kind.value = f.kind ?? '';
-    this.controls.fn.value = f.fn ?? '';
-    this.controls.text.value = f.text ?? '';
+    this.showFilter(f);
     void this.reload(this.selected?.seq);
+  }
+
+  /** The filter's fields in the toolbar's controls (a node the list has not named yet gets its option). */
+  private showFilter(f: TraceFilter): void {
+    const { node, kind, fn, text } = this.controls;
+    if (f.node && ![...node.options].some((o) => o.value === f.node)) node.append(h('option', { value: f.node }, f.node));
+    node.value = f.node ?? '';
+    kind.value = f.kind ?? '';
+    fn.value = f.fn ?? '';
+    text.value = f.text ?? '';
   }
 
   /** A titled part of the pane whose body folds away (the title stays, so it unfolds from where it was). */

@@ -10,7 +10,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { JsonValue } from '../../../engine/sim/trace.js';
 import { apply, cloneJson, diff } from '../../../engine/state/state-diff.js';
 import { decodeHeader, decodePart, encodeHeader, encodePart, type PartsHeader } from '../../../main/host/replay/part-codec.js';
-import { applyShared } from '../../../main/host/replay/shared-apply.js';
 import { NoReplayState, ReplayReader } from '../../../main/host/replay/state-at.js';
 import { SnapshotFormatError } from '../../../main/host/replay/snapshot-codec.js';
 import { all, closeDb, openDb, OPEN_READWRITE, run } from '../../../main/host/store/sqlite.js';
@@ -51,7 +50,7 @@ describe('snapshot parts codec', () => {
         for (const next of [b, c]) {
           const p = diff(plain, next);
           if (!p) continue;
-          v = applyShared(v, cloneJson(p as unknown as JsonValue) as never);
+          v = apply(v, cloneJson(p as unknown as JsonValue) as never);
           plain = apply(plain, p);
         }
         expect(v).toEqual(plain);
@@ -64,7 +63,7 @@ describe('snapshot parts codec', () => {
   it('shares what a patch did not touch, and copies only the patched path', () => {
     const part = decodePart(1, encodePart(JSON.stringify({ eth0: { rx: 1, tx: 2 }, eth1: { rx: 3, tx: 4 } }))) as { [dev: string]: { rx: number } };
     expect(Object.isFrozen(part['eth0'])).toBe(true);
-    const out = applyShared(part, { o: { eth0: { o: { rx: { '=': 9 } } } } }) as typeof part;
+    const out = apply(part, { o: { eth0: { o: { rx: { '=': 9 } } } } }) as typeof part;
     expect(out).toEqual({ eth0: { rx: 9, tx: 2 }, eth1: { rx: 3, tx: 4 } });
     expect(out['eth1']).toBe(part['eth1']);
     expect(out['eth0']).not.toBe(part['eth0']);
