@@ -174,7 +174,9 @@ export function startPing(ns: Netns, o: PingOptions): PingRun {
     sentAt.set(seq, ns.sim.now);
     run.transmitted++;
     ns.emit('ping', 'log', { seq, dst: formatIpv4(o.dst) });
-    ipLocalOut(v4, bytes, rt);
+    // ping's own sendmsg (a socket, IP_MULTICAST_LOOP on): process context, so a copy looped back through
+    // lo or to a local member is received before the call returns, as ipLocalOut does for sockets.
+    ipLocalOut(v4, bytes, rt, { mcLoop: true });
   };
   for (let i = 0; i < o.count; i++) pendingEvents.push(ns.sim.at(start + i * interval, sendOne));
   pendingEvents.push(ns.sim.at(run.endsAt, finish));

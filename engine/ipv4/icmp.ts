@@ -13,6 +13,7 @@ import {
   ICMP_PARAMETERPROB,
   ICMP_REDIRECT,
   ICMP_TIME_EXCEEDED,
+  icmpQuoteLength,
   timeExceeded,
   type IcmpMessage,
 } from '../wire/icmp.js';
@@ -22,6 +23,8 @@ import { NSEC_PER_MSEC } from '../sim/time.js';
 import { flow } from './fib-types.js';
 import type { InputSkb, IpInfo } from './ip_input.js';
 import { buildDatagram, ipLocalOut } from './ip_output.js';
+import { inetCurrentTimestamp, ipOptionsBuild, ipOptionsNexthop } from './ip_options.js';
+import { ipOptionsEcho } from './ip_options_rcv.js';
 import type { Ipv4Netns } from './ipv4-netns.js';
 import { ipRouteOutput, type Rtable } from './route.js';
 import { KernelError } from '../net/errno.js';
@@ -123,17 +126,25 @@ export function icmpSend(v4: Ipv4Netns, skb: InputSkb, info: IpInfo, rt: Rtable,
   let saddr = rt.type === 'local' ? info.dst : 0;
   if (!saddr && v4.sysctl.icmp_errors_use_inbound_ifaddr) saddr = skb.dev.inDev.ifaList[0]?.local ?? 0;
   const tos = (info.tos & IPTOS_TOS_MASK) | IPTOS_PREC_INTERNETCONTROL;
+  // __ip_options_echo(): the received options go back (a reversed source route is the way back).
+  const echo = info.opt ? ipOptionsEcho(info.opt, skb.bytes, (a) => v4.inetAddrType(a) === 'unicast') : null;
+  if (echo === 'EINVAL') return refuse('OPTIONS_ECHO');
   let out: Rtable;
   try {
-    out = ipRouteOutput(v4, flow({ daddr: info.src, saddr, tos: tos & IPTOS_TOS_MASK, proto: IPPROTO_ICMP }));
+    out = ipRouteOutput(v4, flow({ daddr: ipOptionsNexthop(echo, info.src), saddr, tos: tos & IPTOS_TOS_MASK, proto: IPPROTO_ICMP }));
   } catch (e) {
     if (!(e instanceof KernelError)) throw e;
     return refuse('NO_ROUTE');
   }
   if (!xrlimAllow(v4, type, info.src, out.dev.kind === 'loopback')) return refuse('RATELIMIT');
-  const original = skb.bytes.subarray(0, info.totalLength);
-  const msg = type === ICMP_TIME_EXCEEDED ? timeExceeded(code, original) : destUnreachable(code, original, mtu);
-  const bytes = buildDatagram(v4, { src: out.src, dst: info.src, protocol: IPPROTO_ICMP, ttl: v4.sysctl.ip_default_ttl, tos, df: false }, encodeIcmp(msg));
+  const optlen = echo ? echo.data.length : 0;
+  const whole = skb.bytes.subarray(0, info.totalLength);
+  const original = whole.subarray(0, icmpQuoteLength(whole, 'linux', 576, optlen));
+  // Parameter Problem: `mtu` carries icmp_send()'s info word (the pointer in its top byte).
+  const msg: IcmpMessage =
+    type === ICMP_TIME_EXCEEDED ? timeExceeded(code, original) : type === ICMP_PARAMETERPROB ? { kind: 'generic', type, code, rest: mtu >>> 0, data: original.slice(0, icmpQuoteLength(original, 'linux')) } : destUnreachable(code, original, mtu);
+  const options = echo ? ipOptionsBuild(echo, info.src, out.src, inetCurrentTimestamp(ns.sim.now)) : undefined;
+  const bytes = buildDatagram(v4, { src: out.src, dst: ipOptionsNexthop(echo, info.src), protocol: IPPROTO_ICMP, ttl: v4.sysctl.ip_default_ttl, tos, df: false, ...(options ? { options } : {}) }, encodeIcmp(msg));
   const ev = ns.emit('icmp_send', 'call', { type, code, dst: formatIpv4(info.src), src: formatIpv4(out.src) }, skb.pkt);
   ns.sim.trace.within(ev, () => ipLocalOut(v4, bytes, out));
 }

@@ -1,14 +1,20 @@
 // net/ipv4/ip_input.c: ip_rcv → ip_rcv_finish (routing decision) → ip_local_deliver or ip_forward.
 
 import type { SkBuff } from '../net/skbuff.js';
+import { checksumOk } from '../wire/checksum.js';
 import { WireError } from '../wire/errors.js';
 import { decodeIpv4Header, IPPROTO_ICMP, IPPROTO_UDP } from '../wire/ipv4.js';
-import { formatIpv4 } from '../wire/inet.js';
+import { formatIpv4, isZeronet } from '../wire/inet.js';
+import { RT_SCOPE_LINK, RT_SCOPE_UNIVERSE } from './devinet.js';
+import { flow } from './fib-types.js';
+import { LOOPBACK_IFINDEX } from './fib_rules.js';
+import { inetCurrentTimestamp, ipOptionsCompileRcv, type RcvOptions } from './ip_options.js';
+import { ipOptionsRcvSrr } from './ip_options_rcv.js';
 import { icmpRcv, icmpSend } from './icmp.js';
-import { ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, ICMP_NET_UNREACH, ICMP_PKT_FILTERED, ICMP_PROT_UNREACH } from '../wire/icmp.js';
+import { ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, ICMP_NET_UNREACH, ICMP_PARAMETERPROB, ICMP_PKT_FILTERED, ICMP_PROT_UNREACH } from '../wire/icmp.js';
 import { ipForward } from './ip_forward.js';
 import type { Ipv4Netns } from './ipv4-netns.js';
-import { ipRouteInput, type Rtable } from './route.js';
+import { fibLookup, ipRouteInput, selectAddr, type Rtable } from './route.js';
 import { udpRcv } from './udp.js';
 
 export type InputSkb = SkBuff & { dev: NonNullable<SkBuff['dev']> };
@@ -24,6 +30,8 @@ export interface IpInfo {
   totalLength: number;
   fragmented: boolean;
   firstFragment: boolean;
+  /** IPCB(skb)->opt: the options ip_rcv_options() compiled (headers longer than 20 bytes). */
+  opt?: RcvOptions;
 }
 
 export function ipRcv(v4: Ipv4Netns, skb: SkBuff): void {
@@ -36,7 +44,12 @@ export function ipRcv(v4: Ipv4Netns, skb: SkBuff): void {
   }
   let info: IpInfo;
   try {
-    const { header, checksumValid } = decodeIpv4Header(skb.bytes);
+    // ip_rcv_core() does not parse options (ip_rcv_options does, after routing, answering malformed ones
+    // with Parameter Problem): decode the fixed header from a copy whose options read as END.
+    const ihl = (skb.bytes[0] ?? 0) & 0x0f;
+    const fixed = ihl > 5 && skb.bytes.length >= ihl * 4 ? skb.bytes.slice(0, ihl * 4).fill(0, 20) : skb.bytes;
+    const { header } = decodeIpv4Header(fixed);
+    const checksumValid = checksumOk(skb.bytes, 0, header.ihl * 4);
     if (!checksumValid) {
       ns.emit('ip_rcv', 'drop', { dev: dev.name, reason: 'IP_CSUM' }, skb.pkt);
       return;
@@ -71,6 +84,11 @@ function ipRcvFinish(v4: Ipv4Netns, skb: InputSkb, info: IpInfo): void {
     // The output route came with the skb through lo: no second lookup. Its dst.input is ip_local_deliver
     // for a local route (RTCF_LOCAL) and dst_discard for any other (a route to elsewhere `dev lo`).
     const rt = skb.dst as Rtable;
+    if (info.headerLength > 20) {
+      const o = ipRcvOptions(v4, skb, info, rt);
+      if (!o) return;
+      skb = o.skb;
+    }
     if (rt.type === 'local') ipLocalDeliver(v4, skb, info, rt);
     else v4.ns.emit('dst_discard', 'drop', { dev: skb.dev.name, route: rt.type, reason: 'output route looped back' }, skb.pkt);
     return;
@@ -81,7 +99,12 @@ function ipRcvFinish(v4: Ipv4Netns, skb: InputSkb, info: IpInfo): void {
     if (res.reason === 'NO_ROUTE') v4.ns.sim.trace.within(ev, () => ipError(v4, skb, info, res.errno));
     return;
   }
-  const rt = res.rt;
+  let rt = res.rt;
+  if (info.headerLength > 20) {
+    const o = ipRcvOptions(v4, skb, info, rt);
+    if (!o) return;
+    ({ skb, rt } = o);
+  }
   switch (rt.input) {
     case 'local':
       ipLocalDeliver(v4, skb, info, rt);
@@ -96,6 +119,47 @@ function ipRcvFinish(v4: Ipv4Netns, skb: InputSkb, info: IpInfo): void {
     default:
       break;
   }
+}
+
+/**
+ * ip_rcv_options(): compile the received options on a private copy of the bytes (skb_cow), recording our
+ * address and the time where asked (a bad option: Parameter Problem and drop); a source route is refused
+ * unless accept_source_route is on for all AND the device, else it moves on (ip_options_rcv_srr). Returns
+ * the skb and the route it now takes, or null when dropped.
+ */
+function ipRcvOptions(v4: Ipv4Netns, skb: InputSkb, info: IpInfo, rt: Rtable): { skb: InputSkb; rt: Rtable } | null {
+  const ns = v4.ns;
+  const bytes = skb.bytes.slice();
+  const out: InputSkb = { ...skb, bytes };
+  const ctx = { specDst: () => fibComputeSpecDst(v4, out, info, rt), msSinceMidnight: inetCurrentTimestamp(ns.sim.now) };
+  const opt = ipOptionsCompileRcv(bytes, (a) => v4.inetAddrType(a) === 'unicast', ctx);
+  if ('ppPtr' in opt) {
+    info.opt = opt.partial;
+    const ev = ns.emit('ip_rcv_options', 'drop', { reason: 'IP_INHDR', pointer: opt.ppPtr }, skb.pkt);
+    ns.sim.trace.within(ev, () => icmpSend(v4, out, info, rt, ICMP_PARAMETERPROB, 0, (opt.ppPtr << 24) >>> 0));
+    return null;
+  }
+  info.opt = opt;
+  ns.emit('ip_rcv_options', 'state', { srr: opt.srr, rr: opt.rr, ts: opt.ts, router_alert: opt.routerAlert, changed: opt.isChanged });
+  if (!opt.srr) return { skb: out, rt };
+  if (!(v4.devconfAll.values.accept_source_route && skb.dev.inDev?.conf.values.accept_source_route)) {
+    ns.emit('ip_rcv_options', 'drop', { reason: 'SOURCE_ROUTE_REFUSED', dev: skb.dev.name }, skb.pkt);
+    return null;
+  }
+  const next = ipOptionsRcvSrr(v4, out, info, rt, opt);
+  return next ? { skb: out, rt: next } : null;
+}
+
+/** fib_compute_spec_dst(): our destination if the packet is for us, else the source we would answer from. */
+function fibComputeSpecDst(v4: Ipv4Netns, skb: InputSkb, info: IpInfo, rt: Rtable): number {
+  if (rt.type === 'local') return info.dst;
+  let scope = RT_SCOPE_LINK;
+  if (!isZeronet(info.src)) {
+    const res = fibLookup(v4, flow({ daddr: info.src, iif: LOOPBACK_IFINDEX, tos: info.tos & 0xfc }));
+    if (res) return res.route.prefsrc || selectAddr(v4, res.nh?.dev ?? null, res.nh?.gw ?? 0, res.route.scope);
+    scope = RT_SCOPE_UNIVERSE;
+  }
+  return selectAddr(v4, skb.dev, info.src, scope);
 }
 
 /** skb->mark and the L4 ports, which policy rules and the multipath hash may look at. */

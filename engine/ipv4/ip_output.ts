@@ -4,7 +4,7 @@
 // 3 s of ARP probes (ucast_solicit 3 × retrans_time 1 s) and the packet is dropped.
 
 import { IFF_LOOPBACK, IFF_NOARP } from '../net/if-flags.js';
-import { devQueueXmit, netifReceiveSkb } from '../net/link-xmit.js';
+import { devQueueXmit, netifRx, processContext } from '../net/link-xmit.js';
 import type { NetDevice } from '../net/netdevice.js';
 import { BROADCAST_MAC, type SkBuff } from '../net/skbuff.js';
 import { NSEC_PER_SEC } from '../sim/time.js';
@@ -46,12 +46,22 @@ export function buildDatagram(v4: Ipv4Netns, o: BuildOptions, payload: Uint8Arra
 }
 
 export interface LocalOutOptions {
-  /** IP_MULTICAST_LOOP (default on): a local copy of multicast for members on the output interface. */
+  /**
+   * IP_MULTICAST_LOOP (sk_mc_loop): a local copy of multicast for members on the output interface. Given
+   * only by a socket's sendmsg, which runs in process context, so a looped-back copy is received at once
+   * (netifRx); the kernel's own senders (IGMP and ICMP, skb->sk NULL: loop on) run from timers or the
+   * receive path, where the copy waits in the backlog.
+   */
   mcLoop?: boolean;
 }
 
 /** ip_local_out(): a locally built datagram leaves along `rt`. Returns the packet record id. */
 export function ipLocalOut(v4: Ipv4Netns, bytes: Uint8Array, rt: Rtable, opts: LocalOutOptions = {}): number {
+  const { mcLoop } = opts;
+  return mcLoop === undefined ? localOut(v4, bytes, rt, true) : processContext(() => localOut(v4, bytes, rt, mcLoop));
+}
+
+function localOut(v4: Ipv4Netns, bytes: Uint8Array, rt: Rtable, mcLoop: boolean): number {
   const pkt = v4.ns.sim.trace.packet(v4.ns.name, rt.dev.name, bytes);
   const ev = v4.ns.emit('ip_local_out', 'call', { dev: rt.dev.name, route: rt.type, len: bytes.length }, pkt);
   v4.ns.sim.trace.within(ev, () => {
@@ -62,13 +72,18 @@ export function ipLocalOut(v4: Ipv4Netns, bytes: Uint8Array, rt: Rtable, opts: L
       devQueueXmit({ ...skb, dev: lo, dstMac: lo.mac, dst: rt });
       return;
     }
-    if (rt.type === 'multicast' || rt.type === 'broadcast') ipMcOutput(v4, skb, rt, opts.mcLoop ?? true);
+    if (rt.type === 'multicast' || rt.type === 'broadcast') ipMcOutput(v4, skb, rt, mcLoop);
     else ipFinishOutput2(v4, skb, rt);
   });
   return pkt;
 }
 
-/** ip_mc_output(): loop a copy back for local members (IP_MULTICAST_LOOP), then transmit. */
+/**
+ * ip_mc_output(): loop a copy back for local members (IP_MULTICAST_LOOP), then transmit. The copy goes
+ * first (ip_mc_finish_output → dev_loopback_xmit → netif_rx): from a socket's sendmsg it is received —
+ * local delivery, ip_mr_input and its upcall — before the original leaves (e.g. before reg_vif_xmit's
+ * WHOLEPKT); from softirq (ipmr forwarding, IGMP timers) it is received after.
+ */
 export function ipMcOutput(v4: Ipv4Netns, skb: SkBuff, rt: Rtable, loop: boolean): void {
   const dst = readDst(skb.bytes);
   const dev = rt.dev;
@@ -77,7 +92,7 @@ export function ipMcOutput(v4: Ipv4Netns, skb: SkBuff, rt: Rtable, loop: boolean
   const mforward = isMulticast(dst) && !isLocalMulticast(dst) && v4.devconfAll.values.mc_forwarding !== 0 && dev.inDev.conf.values.mc_forwarding !== 0;
   if (loop && ((isMulticast(dst) && (mforward || ipCheckMc(dev.inDev, dst, 0, skb.bytes[9]!))) || rt.type === 'broadcast')) {
     v4.ns.emit('dev_loopback_xmit', 'call', { dev: dev.name }, skb.pkt);
-    v4.ns.sim.schedule(0, () => netifReceiveSkb(dev, { ...skb, dev, pktType: 'LOOPBACK' }, false));
+    netifRx(dev, { ...skb, dev, pktType: 'LOOPBACK' }, false);
   }
   const ttl = skb.bytes[8]!;
   if (ttl === 0) return; // ip_mc_output: a TTL-0 datagram is only looped back

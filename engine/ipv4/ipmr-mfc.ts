@@ -4,6 +4,7 @@
 // mroute_clean_tables().
 
 import { Errno, KernelError } from '../net/errno.js';
+import { processContext } from '../net/link-xmit.js';
 import { NSEC_PER_MSEC, NSEC_PER_SEC } from '../sim/time.js';
 import { formatIpv4, isMulticast, type Ipv4Addr } from '../wire/inet.js';
 import { IGMPMSG_NOCACHE } from '../wire/igmpmsg.js';
@@ -221,12 +222,18 @@ export function ipmrMfcAdd(net: IpmrNet, mrt: MrTable, mfc: Mfcctl, mrtsock: boo
   });
 }
 
-/** ipmr_cache_resolve(): the queued packets go through ip_mr_forward in arrival order (no second local delivery). */
+/**
+ * ipmr_cache_resolve(): the queued packets go through ip_mr_forward in arrival order (no second local
+ * delivery). It runs inside setsockopt(MRT_ADD_MFC) under rcu_read_lock() only, BH enabled: a forwarded
+ * copy looped back for a member is received at once (netif_rx), not after the syscall.
+ */
 function ipmrCacheResolve(net: IpmrNet, mrt: MrTable, uc: MfcUnres, c: MfcCache): void {
   const ev = net.ns.emit('ipmr_cache_resolve', 'call', { table: mrt.id, entry: sg(c.origin, c.mcastgrp), queued: uc.queue.length });
-  net.ns.sim.trace.within(ev, () => {
-    for (const q of uc.queue.splice(0)) ipMrForward(net, mrt, q.skb, q.info, c, false);
-  });
+  net.ns.sim.trace.within(ev, () =>
+    processContext(() => {
+      for (const q of uc.queue.splice(0)) ipMrForward(net, mrt, q.skb, q.info, c, false);
+    }),
+  );
 }
 
 /** ipmr_mfc_delete(): resolved entries only. */

@@ -14,14 +14,14 @@ import type { SkBuff } from '../net/skbuff.js';
 import { DevConf } from './devconf.js';
 import { InDevice, RT_SCOPE_HOST, inetDelIfa, inetdevChangename, inetInsertIfa, newIfaddr, type InIfaddr, type InetaddrEvent } from './devinet.js';
 import { FibTable } from './fib-table.js';
-import { RT_TABLE_MAIN } from './fib-types.js';
+import { RT_TABLE_LOCAL, RT_TABLE_MAIN, type RouteType } from './fib-types.js';
 import { protocolInits } from './protocol-inits.js';
 import { fibAddIfaddr, fibDelIfaddr, fibSyncDownDev, fibSyncLinkdown, fibSyncUp } from './fib_frontend.js';
 import { fibDefaultRules, type FibRule } from './fib_rules.js';
 import { ipRcv } from './ip_input.js';
 import { UdpTable } from './udp.js';
 import type { IcmpMessage } from '../wire/icmp.js';
-import type { Ipv4Addr } from '../wire/inet.js';
+import { isLbcast, isMulticast, isZeronet, type Ipv4Addr } from '../wire/inet.js';
 import type { InputSkb, IpInfo } from './ip_input.js';
 import type { Rtable } from './route.js';
 
@@ -162,6 +162,14 @@ export class Ipv4Netns {
   isLocalAddress(addr: Ipv4Addr): boolean {
     for (const { ifa } of this.allIfaddrs()) if (ifa.local === addr) return true;
     return false;
+  }
+
+  /** inet_addr_type(): what `addr` is to this namespace, by the local table (unicast when it has no entry). */
+  inetAddrType(addr: Ipv4Addr): RouteType {
+    if (isZeronet(addr) || isLbcast(addr)) return 'broadcast';
+    if (isMulticast(addr)) return 'multicast';
+    for (const list of this.tables.get(RT_TABLE_LOCAL)?.candidates(addr) ?? []) return list[0]!.type;
+    return 'unicast';
   }
 
   ipRcv(skb: SkBuff): void {

@@ -137,7 +137,8 @@ function outputFail(v4: Ipv4Netns, fl: Flowi4, errno: Errno, reason: string): ne
 
 /** ip_route_output_key_hash_rcu(): the route of a locally generated packet. Throws KernelError. */
 export function ipRouteOutput(v4: Ipv4Netns, flIn: Flowi4): Rtable {
-  const fl: Flowi4 = { ...flIn, iif: LOOPBACK_IFINDEX, tos: flIn.tos & 0xfc, scope: RT_SCOPE_UNIVERSE };
+  // flowi4_scope as the sender set it (ip_sendmsg_scope: link scope for a strict source route), else universe.
+  const fl: Flowi4 = { ...flIn, iif: LOOPBACK_IFINDEX, tos: flIn.tos & 0xfc, scope: flIn.scope ?? RT_SCOPE_UNIVERSE };
   const origOif = fl.oif;
   let devOut: NetDevice | null = null;
   const rtFlags = 0;

@@ -14,6 +14,7 @@ import { flow } from './fib-types.js';
 import { icmpSend } from './icmp.js';
 import type { InputSkb, IpInfo } from './ip_input.js';
 import { buildDatagram, ipLocalOut } from './ip_output.js';
+import { inetCurrentTimestamp, ipOptionsBuild, ipOptionsNexthop, ipSendmsgScope } from './ip_options.js';
 import type { Ipv4Netns } from './ipv4-netns.js';
 import { ipRouteOutput, type Rtable } from './route.js';
 
@@ -68,15 +69,18 @@ export class UdpSocket extends InetSock {
     if (!dport) throw new KernelError(Errno.EINVAL);
     if (!this.localPort) this.bind(0, 0);
     const saddr = opts.src ?? this.localAddr;
-    const oif = isMulticast(dst) ? this.mcIndex || this.bindDev || (this.mcAddr ? this.ifindexOf(this.mcAddr) : 0) : this.bindDev;
-    const rt: Rtable = ipRouteOutput(this.ns.ipv4, flow({ daddr: dst, saddr: isMulticast(saddr) ? 0 : saddr, oif, tos: this.tos, proto: IPPROTO_UDP, sport: this.localPort, dport, mark: this.mark }));
+    // IP_OPTIONS with a source route: udp_sendmsg() routes to its first hop (faddr).
+    const nexthop = ipOptionsNexthop(this.ipOpt, dst);
+    const oif = isMulticast(nexthop) ? this.mcIndex || this.bindDev || (this.mcAddr ? this.ifindexOf(this.mcAddr) : 0) : this.bindDev;
+    const rt: Rtable = ipRouteOutput(this.ns.ipv4, flow({ daddr: nexthop, saddr: isMulticast(saddr) ? 0 : saddr, oif, tos: this.tos, proto: IPPROTO_UDP, sport: this.localPort, dport, mark: this.mark, scope: ipSendmsgScope(this.ipOpt) }));
     if (rt.type === 'broadcast' && !this.broadcast) throw new KernelError(Errno.EACCES);
     const src = saddr && !isMulticast(saddr) ? saddr : rt.src;
     const udp = encodeUdp({ srcPort: this.localPort, dstPort: dport }, data, src, dst);
     // UDP sockets default to IP_PMTUDISC_WANT: DF set (ip_dont_fragment), multicast included — observed in
     // the kernel's upcall bytes — with an id from the generator since the socket ignores DF locally.
     const df = opts.df ?? true;
-    const bytes = buildDatagram(this.ns.ipv4, { src, dst, protocol: IPPROTO_UDP, ttl: this.ttlFor(dst), tos: this.tos, df, ignoreDf: true }, udp);
+    const options = this.ipOpt ? ipOptionsBuild(this.ipOpt, dst, src, inetCurrentTimestamp(this.ns.sim.now)) : [];
+    const bytes = buildDatagram(this.ns.ipv4, { src, dst: nexthop, protocol: IPPROTO_UDP, ttl: this.ttlFor(nexthop), tos: this.tos, df, ignoreDf: true, options }, udp);
     const ev = this.ns.emit('udp_sendmsg', 'call', { src: formatIpv4(src), sport: this.localPort, dst: formatIpv4(dst), dport, len: data.length, dev: rt.dev.name });
     return this.ns.sim.trace.within(ev, () => ipLocalOut(this.ns.ipv4, bytes, rt, { mcLoop: this.mcLoop }));
   }

@@ -31,8 +31,8 @@ export function devQueueXmit(skb: SkBuff & { dev: NetDevice; dstMac: Uint8Array 
   const ev = ns.emit('dev_queue_xmit', 'tx', { dev: dev.name, dst_mac: formatMac(skb.dstMac), len: skb.bytes.length }, skb.pkt);
   ns.sim.trace.within(ev, () => {
     if (dev.kind === 'loopback') {
-      // loopback_xmit(): straight back into the same device's receive path.
-      ns.sim.schedule(0, () => netifReceiveSkb(dev, { ...skb, pktType: 'LOOPBACK' }));
+      // loopback_xmit() → __netif_rx(): straight back into the same device's receive path.
+      netifRx(dev, { ...skb, pktType: 'LOOPBACK' });
     } else if (dev.kind === 'veth') {
       ns.net.transmit(dev, skb);
     }
@@ -111,6 +111,57 @@ function netifReceiveFrame(dev: NetDevice, frame: { pkt: number; bytes: Uint8Arr
 }
 
 /**
+ * The one modelled CPU's bottom-half state. A system call (a socket's sendmsg, MRT_ADD_MFC) runs in
+ * process context with BH enabled (processContext); the receive path runs in the NET_RX softirq
+ * (netifReceiveSkb); everything else the simulation runs (timers) counts as softirq too. JS runs one
+ * call stack, so counters suffice.
+ */
+let taskDepth = 0;
+let softirqDepth = 0;
+/** The backlog while process_backlog runs from local_bh_enable() in process context; null otherwise. */
+let backlog: (() => void)[] | null = null;
+
+/** Runs a system call's work in process context: bottom halves enabled unless a softirq is already running. */
+export function processContext<T>(fn: () => T): T {
+  taskDepth++;
+  try {
+    return fn();
+  } finally {
+    taskDepth--;
+  }
+}
+
+/**
+ * netif_rx() / __netif_rx(): enqueue_to_backlog(). Since 5.18 netif_rx() brackets this with
+ * local_bh_disable()/local_bh_enable() when called with BH enabled, and loopback_xmit() calls __netif_rx()
+ * inside __dev_queue_xmit()'s rcu_read_lock_bh(): either way, from process context the NET_RX softirq
+ * runs process_backlog until the backlog is empty before the call returns, so a socket's looped-back copy
+ * is received (and what that sends through lo in turn) before its original is transmitted. From softirq
+ * (forwarding, timers) the packet waits in the backlog until the current work is done. A
+ * dev_loopback_xmit() copy (countRx false) is not counted by a driver.
+ */
+export function netifRx(dev: NetDevice, skb: SkBuff, countRx = true): void {
+  const sim = dev.ns.sim;
+  const cause = sim.trace.current;
+  const rx = (): void => sim.trace.within(cause, () => netifReceiveSkb(dev, skb, countRx));
+  if (backlog) {
+    backlog.push(rx);
+    return;
+  }
+  if (taskDepth === 0 || softirqDepth > 0) {
+    sim.schedule(0, rx);
+    return;
+  }
+  const queue = [rx];
+  backlog = queue;
+  try {
+    for (let next = queue.shift(); next; next = queue.shift()) next();
+  } finally {
+    backlog = null;
+  }
+}
+
+/**
  * netif_receive_skb(): count and pass to IPv4. veth, like the bridge, has no multicast MAC filter, so
  * every multicast frame reaches ip_rcv, where ip_route_input_mc() decides. A looped-back copy
  * (dev_loopback_xmit) is not counted as received by the driver.
@@ -122,5 +173,10 @@ export function netifReceiveSkb(dev: NetDevice, skb: SkBuff, countRx = true): vo
     dev.stats.rx_bytes += skb.bytes.length + statsHeaderLen(dev);
   }
   const ev = ns.emit('netif_receive_skb', 'rx', { dev: dev.name, pkt_type: skb.pktType, len: skb.bytes.length }, skb.pkt);
-  ns.sim.trace.within(ev, () => ns.ipv4.ipRcv({ ...skb, dev }));
+  softirqDepth++;
+  try {
+    ns.sim.trace.within(ev, () => ns.ipv4.ipRcv({ ...skb, dev }));
+  } finally {
+    softirqDepth--;
+  }
 }

@@ -3,6 +3,7 @@
 // (struct ip_mc_socklist / ip_sf_socklist of net/ipv4/igmp.c: ip_mc_join_group, ip_mc_leave_group,
 // ip_mc_source, ip_mc_msfilter, ip_mc_msfget, ip_mc_drop_socket, ip_mc_sf_allow).
 
+import type { IpOptions } from '../ipv4/ip_options.js';
 import { SYSCTL_RMEM_DEFAULT } from './sock-rcvbuf.js';
 import { Errno, KernelError } from '../net/errno.js';
 import type { Netns } from '../net/netns.js';
@@ -58,6 +59,8 @@ export class InetSock {
   mcAddr: Ipv4Addr = 0;
   /** IP_TOS */
   tos = 0;
+  /** IP_OPTIONS (inet->inet_opt): compiled by ip_options_get(), put into every datagram sent. */
+  ipOpt: IpOptions | null = null;
   /** SO_BINDTODEVICE */
   bindDev = 0;
   /** SO_BROADCAST */

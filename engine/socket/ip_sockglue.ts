@@ -24,11 +24,13 @@ import {
   IP_MULTICAST_IF,
   IP_MULTICAST_LOOP,
   IP_MULTICAST_TTL,
+  IP_OPTIONS,
   IP_TOS,
   IP_TTL,
 } from './constants.js';
 import type { InetSock, IpMreqn, IpMreqSource } from './inet-sock.js';
 import { mcastSockopt, msfilterSize } from './ip_sockglue-mcast.js';
+import { ipOptionsGet, ipOptionsUndo, MAX_IPOPTLEN } from '../ipv4/ip_options.js';
 
 /** A socket option value: an int, a string (device names), bytes, or a struct as an object. */
 export type SockoptValue = number | boolean | string | Uint8Array | IpMreqn | { [field: string]: number | string | Ipv4Addr | number[] | undefined };
@@ -72,6 +74,15 @@ function mreqSource(value: SockoptValue): IpMreqSource {
 /** do_ip_setsockopt() */
 export function ipSetsockopt(sk: InetSock, optname: number, value: SockoptValue, optlen?: number): void {
   switch (optname) {
+    case IP_OPTIONS: {
+      // The option bytes themselves (optlen > 40 is EINVAL); ip_options_get() compiles them or says EINVAL.
+      if (!(value instanceof Uint8Array)) throw new KernelError(Errno.EINVAL);
+      const bytes = optlen !== undefined && optlen < value.length ? value.subarray(0, Math.max(0, optlen)) : value;
+      if (bytes.length > MAX_IPOPTLEN || (optlen !== undefined && optlen > value.length)) throw new KernelError(optlen !== undefined && optlen > value.length && optlen <= MAX_IPOPTLEN ? Errno.EFAULT : Errno.EINVAL);
+      sk.ipOpt = ipOptionsGet(bytes, (a) => sk.ns.ipv4.inetAddrType(a) === 'unicast');
+      sk.ns.emit('ip_options_get', 'state', { optlen: bytes.length, srr: sk.ipOpt?.srr ?? 0, rr: sk.ipOpt?.rr ?? 0, ts: sk.ipOpt?.ts ?? 0, router_alert: sk.ipOpt?.routerAlert ?? 0 });
+      return;
+    }
     case IP_TTL: {
       const v = int(value);
       if (v !== -1 && (v < 1 || v > 255)) throw new KernelError(Errno.EINVAL);
@@ -206,6 +217,9 @@ function getMsfilter(sk: InetSock, req: SockoptValue | undefined): SockoptValue 
 /** do_ip_getsockopt(); `req` is the value-result input of IP_MSFILTER. */
 export function ipGetsockopt(sk: InetSock, optname: number, req?: SockoptValue): SockoptValue {
   switch (optname) {
+    case IP_OPTIONS:
+      // The bytes as set (ip_options_undo puts the source route's first hop back), or none.
+      return sk.ipOpt ? ipOptionsUndo(sk.ipOpt) : new Uint8Array(0);
     case IP_MSFILTER:
       return getMsfilter(sk, req);
     case IP_TTL:

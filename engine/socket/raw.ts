@@ -3,6 +3,7 @@
 // protocol (raw_local_deliver) and, on the mroute socket, igmpmsg upcalls — and ip_ra_control /
 // ip_call_ra_chain.
 
+import { inetCurrentTimestamp, ipOptionsBuild, ipOptionsNexthop, ipSendmsgScope } from '../ipv4/ip_options.js';
 import { Errno, KernelError } from '../net/errno.js';
 import type { Netns } from '../net/netns.js';
 import { decodeIgmp, type IgmpDecoded } from '../wire/igmp.js';
@@ -151,11 +152,16 @@ export class RawSocket extends InetSock {
   sendto(payload: Uint8Array, dst: Ipv4Addr, opts: { src?: Ipv4Addr } = {}): number {
     if (this.closed) throw new KernelError(Errno.EBADF);
     if (this.protocol === IPPROTO_RAW) throw new KernelError(Errno.EINVAL);
-    const oif = isMulticast(dst) ? this.mcIndex || this.bindDev : this.bindDev;
+    // IP_OPTIONS with a source route: raw_sendmsg() routes to its first hop (daddr 0 is EINVAL then).
+    if (this.ipOpt?.srr && !dst) throw new KernelError(Errno.EINVAL);
+    const nexthop = ipOptionsNexthop(this.ipOpt, dst);
+    const oif = isMulticast(nexthop) ? this.mcIndex || this.bindDev : this.bindDev;
     const saddr = opts.src ?? this.saddr;
-    const rt = ipRouteOutput(this.ns.ipv4, flow({ daddr: dst, saddr, oif, tos: this.tos, proto: this.protocol, mark: this.mark }));
+    const rt = ipRouteOutput(this.ns.ipv4, flow({ daddr: nexthop, saddr, oif, tos: this.tos, proto: this.protocol, mark: this.mark, scope: ipSendmsgScope(this.ipOpt) }));
+    const src = saddr || rt.src;
+    const options = this.ipOpt ? ipOptionsBuild(this.ipOpt, dst, src, inetCurrentTimestamp(this.ns.sim.now)) : [];
     // IP_PMTUDISC_WANT (ip_no_pmtu_disc = 0): DF on every datagram, multicast included (observed).
-    const bytes = buildDatagram(this.ns.ipv4, { src: saddr || rt.src, dst, protocol: this.protocol, ttl: this.ttlFor(dst), tos: this.tos, df: true, ignoreDf: true }, payload);
+    const bytes = buildDatagram(this.ns.ipv4, { src, dst: nexthop, protocol: this.protocol, ttl: this.ttlFor(nexthop), tos: this.tos, df: true, ignoreDf: true, options }, payload);
     const ev = this.ns.emit('raw_sendmsg', 'call', { proto: this.protocol, dst: formatIpv4(dst), dev: rt.dev.name, len: payload.length });
     return this.ns.sim.trace.within(ev, () => ipLocalOut(this.ns.ipv4, bytes, rt, { mcLoop: this.mcLoop }));
   }

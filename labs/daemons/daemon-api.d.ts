@@ -171,8 +171,13 @@ interface Socket<M> {
   setsockopt(level: typeof IPPROTO_IP, optname: typeof IP_MULTICAST_IF, value: ip_mreqn | in_addr): void;
   setsockopt(level: typeof IPPROTO_IP, optname: typeof IP_ADD_SOURCE_MEMBERSHIP | typeof IP_DROP_SOURCE_MEMBERSHIP | typeof IP_BLOCK_SOURCE | typeof IP_UNBLOCK_SOURCE, value: ip_mreq_source): void;
   setsockopt(level: typeof SOL_SOCKET, optname: typeof SO_BINDTODEVICE, value: string): void;
+  /** IP_OPTIONS: the IPv4 options every datagram from this socket carries, as bytes (at most 40; e.g. Router
+   * Alert `new Uint8Array([0x94, 4, 0, 0])`); the kernel checks them (EINVAL). An empty array clears them. */
+  setsockopt(level: typeof IPPROTO_IP, optname: typeof IP_OPTIONS, value: Uint8Array): void;
   /** Integer options (MRT_INIT, MRT_DONE, MRT_PIM, MRT_ASSERT, MRT_TABLE, MRT_FLUSH, IP_TTL, IP_MULTICAST_TTL, ...). Default value 1. */
   setsockopt(level: number, optname: number, value?: number | boolean): void;
+  /** IP_OPTIONS: the socket's options as set (padded to 4 bytes), empty when none. */
+  getsockopt(level: typeof IPPROTO_IP, optname: typeof IP_OPTIONS): number[];
   getsockopt(level: number, optname: number): number | string;
   /** ioctl(2) on a raw socket: SIOCGETVIFCNT / SIOCGETSGCNT counters of the socket's multicast routing table. */
   ioctl(request: typeof SIOCGETVIFCNT, arg: sioc_vif_req): Required<sioc_vif_req>;

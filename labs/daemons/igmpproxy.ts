@@ -11,6 +11,13 @@
 //   defaultdown                      interfaces not named below are disabled (default: downstream)
 //   phyint IF upstream|downstream|disabled [ratelimit N] [threshold N] [altnet A/LEN]... [whitelist G/LEN]...
 //
+// Querier election (RFC 2236 §3, §7): on each downstream LAN the router with the lowest address queries.
+// A query heard from a lower address makes this proxy a non-querier there: it stops its general queries
+// for the Other Querier Present Interval (255 s), restarted by every such query, and becomes querier again
+// (a general query at once) when it runs out. Meanwhile it still hears reports, so it keeps learning members.
+// The real igmpproxy (pali/igmpproxy, src/request.c acceptMembershipQuery) holds no election: it ignores
+// queries on downstream interfaces and always queries, so two igmpproxies on one LAN both query.
+//
 // Timers are RFC 2236's defaults, in simulated time.
 const QUERY_INTERVAL = 125_000; // general queries on each downstream interface
 const QUERY_RESPONSE = 10_000; // Max Resp Time we put in general queries
@@ -19,6 +26,7 @@ const MEMBERSHIP_TIMEOUT = ROBUSTNESS * QUERY_INTERVAL + QUERY_RESPONSE; // 260 
 const STARTUP_QUERY_INTERVAL = QUERY_INTERVAL / 4;
 const LAST_MEMBER_INTERVAL = 1_000; // after a Leave: group-specific queries this far apart...
 const LAST_MEMBER_COUNT = 2; // ...this many times, then the group is gone if nobody answered
+const OTHER_QUERIER_PRESENT = ROBUSTNESS * QUERY_INTERVAL + QUERY_RESPONSE / 2; // 255 s of silence: querier again
 
 interface Prefix { net: number; len: number }
 interface Vif {
@@ -31,6 +39,12 @@ interface Vif {
   nets: Prefix[];
   whitelist: Prefix[];
   address: string;
+  /** Downstream: the lower-addressed router that is querier on this LAN (we are not), or null (we are). */
+  otherQuerier: string | null;
+  /** Other Querier Present timer; our next general query; end of our last-member queries (ms, now()). */
+  otherQuerierTimer: number;
+  queryTimer: number;
+  lastMemberUntil: number;
 }
 interface Membership { timer: number; reporters: Set<string> }
 
@@ -96,6 +110,9 @@ const mr = socket(AF_INET, SOCK_RAW, IPPROTO_IGMP);
 mr.setsockopt(IPPROTO_IP, MRT_INIT, 1);
 // Our own queries must not come back to us through the loopback.
 mr.setsockopt(IPPROTO_IP, IP_MULTICAST_LOOP, 0);
+// Every IGMP message carries the Router Alert option (RFC 2236 §2); igmpproxy writes it into the header it
+// builds itself (IP_HDRINCL), we let the kernel add it to each query (IP_OPTIONS).
+mr.setsockopt(IPPROTO_IP, IP_OPTIONS, new Uint8Array([0x94, 4, 0, 0]));
 
 const vifs: Vif[] = [];
 for (const itf of interfaces()) {
@@ -104,7 +121,7 @@ for (const itf of interfaces()) {
   const role = c?.role ?? conf.defaultRole;
   if (role === 'disabled') continue;
   const nets = itf.addresses.map((a) => ({ net: num(a.address), len: a.prefixlen }));
-  const vif: Vif = { vifi: vifs.length, name: itf.name, ifindex: itf.ifindex, role: role as Vif['role'], threshold: c?.threshold ?? 1, nets: [...nets, ...(c?.altnet ?? [])], whitelist: c?.whitelist ?? [], address: itf.addresses[0]!.address };
+  const vif: Vif = { vifi: vifs.length, name: itf.name, ifindex: itf.ifindex, role: role as Vif['role'], threshold: c?.threshold ?? 1, nets: [...nets, ...(c?.altnet ?? [])], whitelist: c?.whitelist ?? [], address: itf.addresses[0]!.address, otherQuerier: null, otherQuerierTimer: 0, queryTimer: 0, lastMemberUntil: 0 };
   mr.setsockopt(IPPROTO_IP, MRT_ADD_VIF, { vifc_vifi: vif.vifi, vifc_lcl_addr: vif.address, vifc_threshold: vif.threshold });
   vifs.push(vif);
   log(`${itf.name}: VIF ${vif.vifi}, ${role}`);
@@ -199,6 +216,8 @@ function memberLeave(v: Vif, group: string, reporter: string): void {
   if (!m) return;
   m.reporters.delete(reporter);
   if (conf.quickleave && m.reporters.size === 0) return memberGone(v, group);
+  // A non-querier does not ask: the querier will (and we follow its group-specific queries, heardQuery()).
+  if (v.otherQuerier !== null) return;
   // Someone else on the LAN may still want the group: ask (group-specific queries); a report restarts the
   // membership timer, silence lets it run out after LAST_MEMBER_COUNT queries.
   clearTimeout(m.timer);
@@ -206,6 +225,7 @@ function memberLeave(v: Vif, group: string, reporter: string): void {
     if (members.get(group)?.has(v.vifi)) sendQuery(v, group, LAST_MEMBER_INTERVAL);
   };
   for (let i = 0; i < LAST_MEMBER_COUNT; i++) setTimeout(ask, i * LAST_MEMBER_INTERVAL + 1);
+  v.lastMemberUntil = Math.max(v.lastMemberUntil, now() + LAST_MEMBER_COUNT * LAST_MEMBER_INTERVAL + 1);
   m.timer = setTimeout(() => memberGone(v, group), LAST_MEMBER_COUNT * LAST_MEMBER_INTERVAL + 1);
 }
 
@@ -256,20 +276,43 @@ mr.onMessage((m) => {
       else if (r.type !== IGMPV3_BLOCK_OLD_SOURCES) memberReport(v, r.group, m.src);
     }
   }
-  // A query from another router on a downstream LAN: a real proxy would hold a querier election; we log it.
-  else if (igmp.kind.startsWith('query')) log(`another querier on ${v.name}: ${m.src}`);
+  // A query from another router on a downstream LAN: the querier election.
+  else if (igmp.kind.startsWith('query')) heardQuery(v, m.src, igmp);
 });
 
 // ---- Querier: general queries on every downstream interface, faster at startup to learn members soon ----
-function queryAll(): void {
-  for (const v of downstream) sendQuery(v, '0.0.0.0', QUERY_RESPONSE);
+/** Sends a general query on `v` and schedules the next: `startupLeft` more at the startup interval. */
+function query(v: Vif, startupLeft: number): void {
+  sendQuery(v, '0.0.0.0', QUERY_RESPONSE);
+  v.queryTimer = setTimeout(() => query(v, startupLeft - 1), startupLeft > 0 ? STARTUP_QUERY_INTERVAL : QUERY_INTERVAL);
 }
-queryAll();
-let startupLeft = ROBUSTNESS - 1;
-const startup = setInterval(() => {
-  queryAll();
-  if (--startupLeft <= 0) {
-    clearInterval(startup);
-    setInterval(queryAll, QUERY_INTERVAL);
+for (const v of downstream) query(v, ROBUSTNESS - 1); // Startup Query Count (= robustness) queries, 31.25 s apart
+
+/** RFC 2236 §3 and §7: a query from a lower address wins the election; a higher one we ignore. */
+function heardQuery(v: Vif, from: string, igmp: IgmpHeader): void {
+  if (num(from) < num(v.address)) {
+    // §3: "Any Querier to non-Querier transition is ignored" while we send last-member queries.
+    if (v.otherQuerier === null && now() < v.lastMemberUntil) return log(`${v.name}: query from ${from} ignored during last-member queries`);
+    if (v.otherQuerier === null) {
+      clearTimeout(v.queryTimer);
+      log(`${v.name}: ${from} has a lower address and is the querier; we stop querying`);
+    }
+    v.otherQuerier = from;
+    clearTimeout(v.otherQuerierTimer);
+    v.otherQuerierTimer = setTimeout(() => {
+      // The querier went quiet: take over at once with a general query (no startup series).
+      log(`${v.name}: no query from ${v.otherQuerier} for ${OTHER_QUERIER_PRESENT / 1000} s; we are the querier again`);
+      v.otherQuerier = null;
+      query(v, 0);
+    }, OTHER_QUERIER_PRESENT);
   }
-}, STARTUP_QUERY_INTERVAL);
+  // A non-querier follows the querier's group-specific queries (RFC 2236 §6): someone left, so the group
+  // lasts only Last Member Query Count × Max Resp Time unless a report answers.
+  const group = igmp.group ?? '0.0.0.0';
+  if (v.otherQuerier !== from || group === '0.0.0.0') return;
+  const m = members.get(group)?.get(v.vifi);
+  if (!m) return;
+  clearTimeout(m.timer);
+  const maxResp = (igmp.maxRespTime ?? igmp.maxRespCode ?? QUERY_RESPONSE / 100) * 100; // tenths of a second → ms
+  m.timer = setTimeout(() => memberGone(v, group), LAST_MEMBER_COUNT * maxResp);
+}

@@ -5,15 +5,17 @@
 // group arrives that the kernel has no entry for, the kernel asks (an IGMPMSG_NOCACHE upcall) and we answer
 // from the (*,G) "templates" in the config file.
 //
-// Usage (argv): smcroute.ts [-N] [-f FILE] [-c SEC]
+// Usage (argv): smcroute.ts [-N] [-f FILE] [-c SEC] [-m SEC]
 //   -N       create no VIFs at start; only `phyint IF enable` lines make them (recommended; as smcrouted -N)
 //   -f FILE  config file, default /etc/smcroute.conf
 //   -c SEC   every SEC seconds, remove learned (S,G) routes that carried no packets since the last check (60)
+//   -m SEC   multicast router discovery (mrdisc) advertisement interval, 4-180 (20)
 //
 // Config (one directive a line, # starts a comment):
 //   phyint IFNAME [enable|disable] [mrdisc] [ttl-threshold N]
 //   mgroup from IFNAME [source ADDR] group GROUP[/LEN]
 //   mroute from IFNAME [source ADDR[/LEN]] group GROUP[/LEN] to IFNAME...
+//   include /ABSOLUTE/PATH                    (another file the lab supplies; no wildcards here)
 // An interface name ending in + is a wildcard: eth+ matches eth0, eth1, ...
 //
 // What real smcrouted does, and so this daemon too (checked against smcrouted 2.5.6 in test/oracle):
@@ -37,12 +39,16 @@ interface Route {
 }
 
 // ---- Command line ----
-const opt = { noVifs: false, file: '/etc/smcroute.conf', cacheSec: 60 };
+const opt = { noVifs: false, file: '/etc/smcroute.conf', cacheSec: 60, mrdiscSec: 20 };
 for (let i = 1; i < argv.length; i++) {
   const a = argv[i];
   if (a === '-N') opt.noVifs = true;
   else if (a === '-f' && i + 1 < argv.length) opt.file = argv[++i]!;
   else if (a === '-c' && /^\d+$/.test(argv[i + 1] ?? '')) opt.cacheSec = Number(argv[++i]);
+  else if (a === '-m' && /^\d+$/.test(argv[i + 1] ?? '')) {
+    opt.mrdiscSec = Number(argv[++i]);
+    if (opt.mrdiscSec < 4 || opt.mrdiscSec > 180) throw new Error('Invalid mrdisc announcement interval, 4-180.');
+  }
   else throw new Error(`usage: ${argv[0]} [-N] [-f FILE] [-c SEC] (unknown argument "${a}")`);
 }
 
@@ -120,15 +126,16 @@ const learned = new Map<string, { source: string; group: string; pkts: number }>
 // ---- The config file ----
 let groupSock: UdpSocket | null = null; // mgroup joins live on their own socket, as in smcrouted
 
-function phyint(w: string[], at: string): void {
+function phyint(w: string[]): void {
   const itfs = matching(w[1] ?? '');
   if (itfs.length === 0) throw new Error(`phyint ${w[1] ?? '(no name)'} does not exist (yet?) on this system`);
   let enable = true;
   let ttl = 1;
+  let discovery = false;
   for (let i = 2; i < w.length; i++) {
     if (w[i] === 'enable') enable = true;
     else if (w[i] === 'disable') enable = false;
-    else if (w[i] === 'mrdisc') log(`${at}: mrdisc (RFC 4286 announcements) is not implemented; ignored`);
+    else if (w[i] === 'mrdisc') discovery = true;
     else if (w[i] === 'ttl-threshold' && /^\d+$/.test(w[i + 1] ?? '') && Number(w[i + 1]) >= 1 && Number(w[i + 1]) <= 255) ttl = Number(w[++i]);
     else if (w[i] === 'ttl-threshold') continue; // smcrouted accepts a missing value and keeps the default 1
     else throw new Error(`phyint: unknown option "${w[i]}"`);
@@ -136,6 +143,9 @@ function phyint(w: string[], at: string): void {
   for (const itf of itfs) {
     if (enable) addVif(itf, ttl);
     else delVif(itf.name);
+    // As smcrouted: mrdisc runs on an interface only while it is a VIF (mrdisc_enable after the VIF is made).
+    if (enable && discovery) mrdiscEnable(itf.name);
+    else mrdiscDisable(itf.name);
   }
 }
 
@@ -197,32 +207,126 @@ function mroute(w: string[], at: string): void {
   }
 }
 
-function readConfig(file: string): void {
+/** Files being read, outermost first: an include of one of them would never end. */
+const reading: string[] = [];
+
+function readConfig(file: string, includedAt?: string): void {
   let text: string;
   try {
     text = readFile(file);
   } catch (e) {
-    if (e instanceof OSError) return log(`${file}: ${e.message}; running without a configuration`);
-    throw e;
+    if (!(e instanceof OSError)) throw e;
+    // smcrouted globs an include, so a path that matches nothing is skipped without a word; we say so.
+    if (includedAt) return log(`${includedAt}: include ${file}: ${e.message}; skipping`);
+    return log(`${file}: ${e.message}; running without a configuration`);
   }
+  reading.push(file);
   text.split('\n').forEach((raw, n) => {
-    const at = `${file}:${n + 1}`;
+    const at = `${file}:${n + 1}`; // an included file's lines are reported with its own name
     const words = raw.replace(/#.*/, '').trim().split(/\s+/).filter((x) => x !== '');
     if (words.length === 0) return;
     try {
-      if (words[0] === 'phyint') phyint(words, at);
+      if (words[0] === 'phyint') phyint(words);
       else if (words[0] === 'mgroup') mgroup(words);
       else if (words[0] === 'mroute') mroute(words, at);
-      else if (words[0] === 'include') log(`${at}: include is not supported here (a lab supplies one file); skipping`);
+      else if (words[0] === 'include') include(words, at);
       else throw new Error(`Unknown command ${words[0]}, skipping`);
     } catch (e) {
       // An error in one line costs that line only, as in smcrouted. A kernel error keeps its errno text.
       log(`${at}: ${e instanceof Error ? e.message : String(e)}`);
     }
   });
+  reading.pop();
+}
+
+/** include PATH: the file's lines apply here, as if they were written in place of this line. */
+function include(w: string[], at: string): void {
+  const path = w[1];
+  if (!path || w.length > 2) throw new Error('include: expected one PATH');
+  if (!path.startsWith('/')) throw new Error(`include ${path}: give an absolute path`);
+  // smcrouted expands PATH with glob(3) and reads the matches in alphabetical order. A daemon here can read
+  // the lab's files by name but cannot list them, so a pattern cannot be expanded: name each file.
+  if (/[*?[]/.test(path)) throw new Error(`include ${path}: wildcards are not supported here (no directory listing); include each file by name`);
+  if (reading.includes(path)) throw new Error(`include ${path}: already being read (an include loop), skipping`);
+  readConfig(path, at);
+}
+
+// ---- Multicast Router Discovery (RFC 4286), as smcrouted's src/mrdisc.c ----
+// A switch that snoops IGMP forwards multicast only to ports where it saw reports, plus router ports. mrdisc
+// tells it where the routers are: an Advertisement (IGMP type 0x30) to All-Snoopers 224.0.0.106 with TTL 1,
+// sent on each `phyint ... mrdisc` interface when it is enabled and then every -m seconds (20).
+//   byte 0: type 0x30   byte 1: Advertisement Interval (s)   bytes 2-3: checksum
+//   bytes 4-5: Query Interval   bytes 6-7: Robustness Variable
+// Where smcrouted (and so this daemon) differs from the RFC:
+//   - one advertisement at start, not MAX_INITIAL_ADVERTISEMENTS (3) spread over 2 s;
+//   - one timer for all interfaces, exactly every -m seconds, with no jitter;
+//   - Query Interval and Robustness are 0: smcrouted runs no IGMP querier, so it has none to announce;
+//   - -m takes effect only after the config file is read (mrdisc_init() runs then), so the advertisements
+//     sent while reading it, the first ones, say 20 whatever -m is (seen with smcrouted 2.5.6 -m 4).
+// It answers a Solicitation (0x31, sent to All-Routers 224.0.0.2) with an Advertisement at once.
+// Like every IGMP message, an Advertisement carries the Router Alert option: smcrouted sets it on the socket
+// (IP_OPTIONS 94 04 00 00) and the kernel puts it into each datagram (ip_options_build).
+const MRDISC_ALL_SNOOPERS = '224.0.0.106';
+const MRDISC_ALL_ROUTERS = '224.0.0.2';
+const IGMP_MRDISC_SOLICIT = 0x31;
+const mrdiscSocks = new Map<string, RawIgmpSocket>(); // interface → its socket, while mrdisc runs there
+let advertInterval = 20; // MRDISC_INTERVAL_DEFAULT, until mrdisc_init() below
+
+function mrdiscPacket(): Uint8Array {
+  const b = new Uint8Array(8); // Query Interval and Robustness stay 0
+  b[0] = IGMP_MRDISC_ADV;
+  b[1] = advertInterval;
+  let sum = 0;
+  for (let i = 0; i < b.length; i += 2) sum += (b[i]! << 8) | b[i + 1]!;
+  sum = (sum & 0xffff) + (sum >>> 16);
+  const c = ~sum & 0xffff;
+  b[2] = c >> 8;
+  b[3] = c & 255;
+  return b;
+}
+
+function announce(name: string, sock: RawIgmpSocket): void {
+  log(`Sending mrdisc announcement on ${name}`);
+  try {
+    sock.sendto(mrdiscPacket(), MRDISC_ALL_SNOOPERS);
+  } catch (e) {
+    if (e instanceof OSError && (e.code === 'ENETUNREACH' || e.code === 'ENETDOWN')) return; // link down: try next time
+    log(`Failed sending IGMP control message 0x30 on ${name}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+function mrdiscEnable(name: string): void {
+  if (mrdiscSocks.has(name)) return;
+  // One raw IGMP socket per interface, bound to it: what it sends leaves there, and it hears only that LAN.
+  const s = socket(AF_INET, SOCK_RAW, IPPROTO_IGMP);
+  s.setsockopt(SOL_SOCKET, SO_BINDTODEVICE, name);
+  // Solicitations go to All-Routers; All-Snoopers is joined as smcrouted does (so a switch sees a member).
+  for (const g of [MRDISC_ALL_SNOOPERS, MRDISC_ALL_ROUTERS]) s.setsockopt(IPPROTO_IP, IP_ADD_MEMBERSHIP, { imr_multiaddr: g, imr_ifindex: matching(name)[0]!.ifindex });
+  s.setsockopt(IPPROTO_IP, IP_MULTICAST_TTL, 1); // RFC 4286: link-local, TTL 1
+  s.setsockopt(IPPROTO_IP, IP_MULTICAST_LOOP, 0);
+  s.setsockopt(IPPROTO_IP, IP_OPTIONS, new Uint8Array([0x94, 4, 0, 0])); // Router Alert (RFC 2113)
+  s.onMessage((m) => {
+    if (m.kind === 'igmp' && m.igmp.type === IGMP_MRDISC_SOLICIT) {
+      log(`Received mrdisc solicitation on ${name} from ${m.src}`);
+      announce(name, s);
+    }
+  });
+  mrdiscSocks.set(name, s);
+  announce(name, s);
+}
+
+function mrdiscDisable(name: string): void {
+  mrdiscSocks.get(name)?.close();
+  mrdiscSocks.delete(name);
 }
 
 readConfig(opt.file);
+
+// smcrouted's mrdisc_init(), after the config file: one periodic timer for every active interface.
+advertInterval = opt.mrdiscSec;
+setInterval(() => {
+  for (const [name, s] of mrdiscSocks) announce(name, s);
+}, opt.mrdiscSec * 1000);
 
 // ---- The kernel's questions ----
 mr.onMessage((m) => {

@@ -60,6 +60,17 @@ export interface LabView {
   now: number;
 }
 
+/** Where a long run is: simulated times (ns); `done` once it has finished or was cancelled. Web mode sends it
+ * on the socket, Electron on the preload's progress channel; the renderer validates it (progress-events.ts). */
+export interface RunProgress {
+  start: number;
+  now: number;
+  target: number;
+  done: boolean;
+  /** What is running, when it is not a command ("Exporting pcapng"); the bar says "Running" otherwise. */
+  label?: string;
+}
+
 export interface RunCommandRequest {
   node: string;
   line: string;

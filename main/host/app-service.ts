@@ -7,7 +7,6 @@ import type { LabSpec } from './lab/spec.js';
 import {
   ApiError,
   parseRequest,
-  type ApiMethod,
   type CompleteRequest,
   type CompleteResponse,
   type IfaceView,
@@ -92,67 +91,10 @@ export class AppService implements WorkbenchApi {
   async invoke(method: unknown, arg: unknown): Promise<unknown> {
     const req = parseRequest(method, arg);
     await this.ready;
-    const m: ApiMethod = req.method;
-    switch (m) {
-      case 'getLab':
-        return this.getLab();
-      case 'reset':
-        return this.reset();
-      case 'runCommand':
-        return this.runCommand(req.arg as RunCommandRequest);
-      case 'complete':
-        return this.complete(req.arg as CompleteRequest);
-      case 'moveNode':
-        return this.moveNode(req.arg as MoveNodeRequest);
-      case 'listDaemons':
-        return this.listDaemons();
-      case 'startDaemon':
-        return this.startDaemon(req.arg as StartDaemonRequest);
-      case 'stopDaemon':
-        return this.stopDaemon(req.arg as StopDaemonRequest);
-      case 'saveDaemon':
-        return this.saveDaemon(req.arg as StartDaemonRequest);
-      case 'getTrace':
-        return this.getTrace(req.arg as GetTraceRequest);
-      case 'locateEvent':
-        return this.locateEvent(req.arg as LocateEventRequest);
-      case 'getEvent':
-        return this.getEvent(req.arg as GetEventRequest);
-      case 'getSeries':
-        return this.getSeries(req.arg as GetSeriesRequest);
-      case 'getCounters':
-        return this.getCounters();
-      case 'applyTopology':
-        return this.applyTopology(req.arg as TopologySpec);
-      case 'deviceEvent':
-        return this.deviceEvent(req.arg as DeviceEventRequest);
-      case 'listLabs':
-        return this.listLabs();
-      case 'openLab':
-        return this.openLab(req.arg as LabFileRequest);
-      case 'saveLab':
-        return this.saveLab(req.arg as LabFileRequest);
-      case 'exportLab':
-        return this.exportLab();
-      case 'pickLabFile':
-        return this.pickLabFile();
-      case 'getGuide':
-        return this.getGuide();
-      case 'runStepActions':
-        return this.runStepActions(req.arg as GuideStepRequest);
-      case 'checkStep':
-        return this.checkStep(req.arg as GuideStepRequest);
-      case 'getJourney':
-        return this.getJourney(req.arg as GetJourneyRequest);
-      case 'getStateAt':
-        return this.getStateAt(req.arg as GetStateAtRequest);
-      case 'getRecording':
-        return this.getRecording();
-      case 'exportRecording':
-        return this.exportRecording(req.arg as ExportRecordingRequest);
-      case 'runQuery':
-        return this.runQuery(req.arg as RunQueryRequest);
-    }
+    // parseRequest checked the method name against API_METHODS and the argument's shape for that method, so
+    // the call goes to the WorkbenchApi member of that name (every method takes at most its one argument).
+    const fn = (this satisfies WorkbenchApi)[req.method] as (arg?: unknown) => Promise<unknown>;
+    return fn.call(this, req.arg);
   }
 
   async getLab(): Promise<LabView> {
@@ -383,7 +325,7 @@ export class AppService implements WorkbenchApi {
   async getJourney(req: GetJourneyRequest): Promise<JourneyView> {
     if ('group' in req) {
       const q = this.traceQuery();
-      return groupJourney(this.session.trace, req, (pkt) => q.journey(pkt));
+      return groupJourney(this.session.trace, req, q);
     }
     const j = this.traceQuery().journey(req.pkt);
     if (!j) throw new ApiError('ENOENT', `the trace has no packet ${req.pkt}`);

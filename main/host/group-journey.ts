@@ -6,6 +6,8 @@
 import type { MemorySink } from '../../engine/sim/trace.js';
 import { MAX_JOURNEY_EVENTS, type JourneyView } from './guide-api.js';
 
+const IPPROTO_IGMP = 2;
+
 /** Senders' datagrams charted per request: a chart with more is unreadable anyway. */
 export const MAX_GROUP_PACKETS = 40;
 
@@ -28,17 +30,25 @@ function addr(bytes: Uint8Array, at: number): number {
   return ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>> 0;
 }
 
+/** Journeys of many packets at once (TraceQuery.journeys: one pass over the packet records for all). */
+export interface JourneyBatch {
+  journeys(pkts: readonly number[]): (JourneyView | null)[];
+}
+
 /**
- * The senders' datagrams to `group` (roots: not derived from another packet), first MAX_GROUP_PACKETS in
- * time order, each charted with its family by `journey` (TraceQuery.journey), merged by seq.
+ * The senders' datagrams to `group` (roots: not derived from another packet; IGMP reports excluded), first MAX_GROUP_PACKETS in
+ * time order, each charted with its family, merged by seq. `journeys` is a TraceQuery (its batch method);
+ * a per-packet function (TraceQuery.journey) gives the same chart, one scan of the records per datagram.
  */
-export function groupJourney(sink: MemorySink, req: GroupJourneyRequest, journey: (pkt: number) => JourneyView | null): JourneyView {
+export function groupJourney(sink: MemorySink, req: GroupJourneyRequest, journeys: JourneyBatch | ((pkt: number) => JourneyView | null)): JourneyView {
   const group = parseQuad(req.group);
   const source = req.source === undefined ? null : parseQuad(req.source);
   const roots: number[] = [];
   for (const [id, p] of sink.packets) {
     if (p.origin !== null || p.bytes.length < 20 || p.bytes[0]! >> 4 !== 4) continue;
     if (addr(p.bytes, 16) !== group) continue;
+    // An IGMPv1/v2 report is addressed to its group too, but it is a host talking to routers, not traffic.
+    if (p.bytes[9] === IPPROTO_IGMP) continue;
     if (source !== null && addr(p.bytes, 12) !== source) continue;
     roots.push(id);
   }
@@ -48,8 +58,8 @@ export function groupJourney(sink: MemorySink, req: GroupJourneyRequest, journey
   const hops = new Map<string, JourneyView['hops'][number]>();
   const packets = new Map<number, JourneyView['packets'][number]>();
   let truncated = roots.length > shown.length;
-  for (const root of shown) {
-    const j = journey(root);
+  const charted = typeof journeys === 'function' ? shown.map((p) => journeys(p)) : journeys.journeys(shown);
+  for (const j of charted) {
     if (!j) continue;
     truncated ||= j.truncated;
     for (const e of j.events) events.set(e.seq, e);

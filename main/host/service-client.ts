@@ -2,20 +2,12 @@
 // in a worker thread (the app and web mode: the UI thread never runs the simulation) or in-process (tests).
 
 import { Worker } from 'node:worker_threads';
-import { ApiError, parseRequest, type RpcRequest, type RpcResponse } from './api.js';
+import { ApiError, parseRequest, type RpcRequest, type RpcResponse, type RunProgress } from './api.js';
+
+export type { RunProgress } from './api.js';
 import { AppService } from './app-service.js';
 import type { LabSpec } from './lab/spec.js';
 import { NSEC_PER_MSEC } from '../../engine/sim/time.js';
-
-/** Where a long run is: simulated times (ns); `done` once it has finished or was cancelled. */
-export interface RunProgress {
-  start: number;
-  now: number;
-  target: number;
-  done: boolean;
-  /** What is running, when it is not a command ("Exporting pcapng"); the bar says "Running" otherwise. */
-  label?: string;
-}
 
 /** Lab worker protocol: requests and cancel in; responses and progress notifications out. */
 export type WorkerInbound = RpcRequest | { kind: 'cancel' } | { kind: 'close' };

@@ -167,12 +167,7 @@ export class TraceQuery {
   journey(pkt: number): JourneyView | null {
     const packets = this.sink.packets;
     if (!packets.has(pkt)) return null;
-    let root = pkt;
-    for (let guard = 0; guard < 10000; guard++) {
-      const o = packets.get(root)?.origin ?? null;
-      if (o === null || !packets.has(o)) break;
-      root = o;
-    }
+    const root = this.rootOf(pkt);
     const family = new Set([root]);
     // Derived packets are recorded after their origin, so one pass usually collects every descendant; repeat
     // until nothing is added rather than rely on that order.
@@ -185,6 +180,49 @@ export class TraceQuery {
         }
       }
     }
+    return this.familyView(pkt, family);
+  }
+
+  /** The datagram `pkt` was derived from, followed back to the first (a sender's original). */
+  private rootOf(pkt: number): number {
+    const packets = this.sink.packets;
+    let root = pkt;
+    for (let guard = 0; guard < 10000; guard++) {
+      const o = packets.get(root)?.origin ?? null;
+      if (o === null || !packets.has(o)) break;
+      root = o;
+    }
+    return root;
+  }
+
+  /**
+   * journey() of each packet in `pkts` (null where the trace has no such packet), the same views, from one
+   * pass over the packet records for all of them: an index of each packet's derived packets is built once,
+   * and each family is then a walk down it. A group's journey asks for ~40 datagrams at once; journey()
+   * scans every record per call (test/bench/journeys.ts).
+   */
+  journeys(pkts: readonly number[]): (JourneyView | null)[] {
+    const packets = this.sink.packets;
+    const derived = new Map<number, number[]>();
+    for (const [id, p] of packets) {
+      if (p.origin === null) continue;
+      const list = derived.get(p.origin);
+      if (list) list.push(id);
+      else derived.set(p.origin, [id]);
+    }
+    return pkts.map((pkt) => {
+      if (!packets.has(pkt)) return null;
+      const root = this.rootOf(pkt);
+      // The same family as journey()'s fixed point: every packet whose origin is in it, transitively.
+      const family = new Set([root]);
+      for (const id of family) for (const child of derived.get(id) ?? []) family.add(child);
+      return this.familyView(pkt, family);
+    });
+  }
+
+  /** The sequence chart of `family` (asked about as `pkt`): its events, hops and packets. */
+  private familyView(pkt: number, family: ReadonlySet<number>): JourneyView {
+    const packets = this.sink.packets;
     this.scanPackets();
     const positions = [...family].flatMap((id) => this.byPkt.get(id) ?? []).sort((a, b) => a - b);
     const truncated = positions.length > MAX_JOURNEY_EVENTS;

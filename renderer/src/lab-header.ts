@@ -3,6 +3,7 @@
 import type { LabView } from '../../main/host/api.js';
 import { h } from './dom.js';
 import { installHelp } from './help-overlay.js';
+import { renderInlineMarkdown } from './guide/markdown.js';
 
 export interface HeaderActions {
   toggleTheme(): void;
@@ -21,7 +22,7 @@ export function renderHeader(root: HTMLElement, lab: LabView, actions: HeaderAct
   const help = h('button', { type: 'button', class: 'tool', id: 'help-button', title: 'Keyboard shortcuts (?)' }, 'Help');
   installHelp(help);
   root.replaceChildren(
-    h('div', { class: 'lab-titles' }, h('h1', { class: 'lab-title' }, lab.title), h('p', { class: 'lab-description' }, lab.description)),
+    h('div', { class: 'lab-titles' }, h('h1', { class: 'lab-title' }, lab.title), h('p', { class: 'lab-description' }, renderInlineMarkdown(lab.description))),
     h('div', { class: 'lab-tools' }, time, reset, fit, theme, help),
   );
   if (lab.startupErrors.length > 0) {

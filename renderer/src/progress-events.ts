@@ -1,14 +1,9 @@
 // Progress of long runs (sleep, ping, guide waits) and their Cancel, whichever transport carries them:
 // notifications on the web socket (web mode) or the preload's `window.workbenchRun` (Electron).
 
-export interface RunProgress {
-  start: number;
-  now: number;
-  target: number;
-  done: boolean;
-  /** What runs when it is not a command ("Exporting pcapng"). */
-  label?: string;
-}
+import type { RunProgress } from '../../main/host/api.js';
+
+export type { RunProgress } from '../../main/host/api.js';
 
 export interface RunEvents {
   onProgress(fn: (p: RunProgress) => void): () => void;

@@ -9,6 +9,7 @@ import { sandboxUpcallRow } from './sandbox-upcalls.js';
 import { storeBench } from './store.js';
 import { replayBench } from './replay.js';
 import { fibRows, printFibRows } from './fib.js';
+import { journeyBench } from './journeys.js';
 
 interface Row {
   name: string;
@@ -83,13 +84,15 @@ function main(): void {
   printFibRows(fibRows(reps));
 }
 
-// `node dist/test/bench/run.js [engine|store|replay]` runs one group of rows; no argument runs them all.
+// `node dist/test/bench/run.js [engine|store|replay|journeys]` runs one group of rows; no argument runs them all.
 const only = process.argv[2];
 if (!only || only === 'engine') main();
 // Trace store rows (test/bench/store.ts): write rate against the sqlite3 shell, bytes per event.
 if (!only || only === 'store') await storeBench();
 // Replay rows (test/bench/replay.ts): stateAt on a ~1M-event run against re-running it, recording overhead, bytes per event.
 if (!only || only === 'replay') await replayBench();
+// Group journey rows (test/bench/journeys.ts): one pass over the packet records for 40 datagrams vs journey() per datagram.
+if (!only || only === 'journeys') await journeyBench();
 // The app's trace pane in Chromium on a ~1M-event run (issue 10's fps, select→state and memory targets):
 // ~4 minutes of its own, so a separate script.
 if (!only) console.log('\nUI rows (Chromium, trace pane on a ~1M-event run, ~4 min): npm run bench:ui');

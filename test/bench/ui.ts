@@ -17,16 +17,14 @@
 // console: ~750 events per echo round trip, so BENCH_UI_PINGS=1340 (default) ≈ 1.0M events; the small run
 // pings once (~2.5k events with the lab's start). Generation time is not measured.
 
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
+import { join } from 'node:path';
+import type { Browser, CDPSession, Page } from 'playwright-core';
 import { IN_PAGE, WS_TIMING } from './ui-page.js';
+// Web mode and Chromium as the e2e tests start them (test/e2e/helpers.ts imports the same module).
+import { CHROMIUM, launch, ROOT, startServer, waitFor as waitEvery } from './web-harness.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-// As test/e2e/helpers.ts (stack-notes §2): headless, no GPU, no background traffic.
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 const SCRUB_MS = Number(process.env.BENCH_UI_SCRUB_MS ?? 6000);
 const SELECTS = Number(process.env.BENCH_UI_SELECTS ?? 30);
 const BIG_PINGS = Number(process.env.BENCH_UI_PINGS ?? 1340);
@@ -34,18 +32,6 @@ const BIG_PINGS = Number(process.env.BENCH_UI_PINGS ?? 1340);
 const BASELINE_ONLY = process.env.BENCH_UI_BASELINE_ONLY === '1';
 const TARGET = { fps: 30, selectMs: 100, memMB: 500 };
 
-/** The package root (this file runs from dist/test/bench/). */
-function packageRoot(): string {
-  let d = import.meta.dirname;
-  while (!(existsSync(join(d, 'package.json')) && existsSync(join(d, 'tsconfig.build.json')))) {
-    const up = dirname(d);
-    if (up === d) throw new Error('package root not found');
-    d = up;
-  }
-  return d;
-}
-
-const ROOT = packageRoot();
 const LAB = join(ROOT, 'test', 'bench', 'labs', 'chain-40.yaml');
 const FAR_END = '10.0.40.2';
 
@@ -96,27 +82,8 @@ export interface RunResult {
   after: Memory;
 }
 
-function startServer(args: string[]): Promise<{ proc: ChildProcess; url: string }> {
-  const proc = spawn(process.execPath, [join(ROOT, 'dist', 'main', 'host', 'web', 'serve.js'), '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  return new Promise((ok, fail) => {
-    proc.stdout!.on('data', (d: Buffer) => {
-      out += String(d);
-      const m = /Open: (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(out);
-      if (m) ok({ proc, url: m[1]! });
-    });
-    proc.stderr!.on('data', (d: Buffer) => (out += String(d)));
-    proc.on('exit', (c) => fail(new Error(`server exited ${c}: ${out}`)));
-  });
-}
-
-async function waitFor(page: Page, expr: string, timeout: number): Promise<void> {
-  const end = Date.now() + timeout;
-  while (!(await page.evaluate<boolean>(expr))) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${expr}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/** This benchmark polls every 100 ms (the e2e tests every 50). */
+const waitFor = (page: Page, expr: string, timeout: number): Promise<void> => waitEvery(page, expr, timeout, 100);
 
 /** A line of /proc/PID/status or smaps_rollup in MB (0 if the process is gone). */
 function procMB(pid: number, file: string, key: string): number {
@@ -258,7 +225,7 @@ export async function uiBench(): Promise<RunResult[]> {
   for (const f of [CHROMIUM, join(ROOT, 'renderer', 'dist', 'index.html'), join(ROOT, 'dist', 'main', 'host', 'web', 'serve.js')]) {
     if (!existsSync(f)) throw new Error(`${f} missing: install chromium / run \`npx vite build renderer\` and \`npx tsc -p tsconfig.build.json\``);
   }
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  const browser = await launch();
   try {
     const rows: RunResult[] = [];
     if (!BASELINE_ONLY) rows.push(await measureRun(browser, `ping ×${BIG_PINGS}`, BIG_PINGS));

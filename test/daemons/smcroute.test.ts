@@ -38,6 +38,29 @@ describe('smcroute.ts', () => {
     expect(lab.exits()).toEqual([]);
   });
 
+  it('include reads another lab file in place; its errors name that file and line', async () => {
+    const lab = star();
+    const files = {
+      '/etc/smcroute.conf': ['phyint eth0 enable', 'include /etc/smcroute.d/routes.conf', 'include /etc/smcroute.d/*.conf', 'include smcroute.d/routes.conf', 'include /etc/smcroute.d/missing.conf', 'phyint eth2 enable'].join('\n'),
+      // Included before eth2 is enabled: its route to eth2 is skipped, as it would be written in place.
+      '/etc/smcroute.d/routes.conf': ['phyint eth1 enable', 'mroute from eth0 source 10.0.0.10 group 239.1.1.1 to eth1 eth2', 'frobnicate', 'include /etc/smcroute.d/loop.conf'].join('\n'),
+      '/etc/smcroute.d/loop.conf': '# includes the file that included it\ninclude /etc/smcroute.d/routes.conf\n',
+    };
+    await lab.start('r', 'smcroute.ts', files, ['-N']);
+    expect(lab.logs('r').filter((l) => l.startsWith('/etc/'))).toEqual([
+      '/etc/smcroute.d/routes.conf:2: mroute: outbound eth2 is not a known phyint, skipping',
+      '/etc/smcroute.d/routes.conf:3: Unknown command frobnicate, skipping',
+      '/etc/smcroute.d/loop.conf:2: include /etc/smcroute.d/routes.conf: already being read (an include loop), skipping',
+      '/etc/smcroute.conf:3: include /etc/smcroute.d/*.conf: wildcards are not supported here (no directory listing); include each file by name',
+      '/etc/smcroute.conf:4: include smcroute.d/routes.conf: give an absolute path',
+      '/etc/smcroute.conf:5: include /etc/smcroute.d/missing.conf: open(/etc/smcroute.d/missing.conf): No such file or directory (ENOENT); skipping',
+    ]);
+    // VIFs in the order the lines ran: eth0 (main), eth1 (included), eth2 (main, after the include).
+    expect(lab.cat('r', '/proc/net/ip_mr_vif').split('\n').slice(1, -1).map((l) => l.trim().split(/\s+/)[1])).toEqual(['eth0', 'eth1', 'eth2']);
+    expect(cache(lab)).toEqual(['010101EF 0A00000A 0 0 1:1']);
+    expect(lab.exits()).toEqual([]);
+  });
+
   it('mgroup joins (any-source and source-specific) on the named interface, as the kernel shows them', async () => {
     const lab = star();
     await lab.start('r', 'smcroute.ts', { '/etc/smcroute.conf': 'phyint eth0 enable\nmgroup from eth0 group 239.5.5.0/31\nmgroup from eth0 source 10.0.0.10 group 232.1.1.1\n' }, ['-N']);

@@ -54,7 +54,35 @@ export function triangle(seed = 1): DaemonLab {
   return lab;
 }
 
-export async function startRouters(lab: DaemonLab): Promise<void> {
-  for (const r of ['r1', 'r2', 'r3']) await lab.start(r, 'pimdd.ts');
+export async function startRouters(lab: DaemonLab, args: string[] = []): Promise<void> {
+  for (const r of ['r1', 'r2', 'r3']) await lab.start(r, 'pimdd.ts', {}, args);
 }
 
+
+/**
+ * pimdd Assert: two routers, ra and rb, both reach the source through r0 and both serve one receiver LAN
+ * (10.5.0.0/24, host h): src ── r0 ─eth1── ra ─┬─ LAN ─ h
+ *                                 └─eth2── rb ─┘
+ * ra's route to the source has metric `metricA`, rb's `metricB` (the Assert compares them). With
+ * `downstream`, a third router rc (10.5.0.3, host h4 behind it) sits on the LAN and routes to the source via ra.
+ */
+export function twoForwarders(metricA: number, metricB: number, downstream = false, seed = 1): DaemonLab {
+  const lab = new DaemonLab(seed);
+  for (const n of ['src', 'h', ...(downstream ? ['h4'] : [])]) lab.node(n, 'host');
+  for (const n of ['r0', 'ra', 'rb', ...(downstream ? ['rc'] : [])]) lab.node(n, 'router');
+  const onLan: [string, string, string][] = [['ra', 'eth1', '10.5.0.1/24'], ['rb', 'eth1', '10.5.0.2/24'], ['h', 'eth0', '10.5.0.10/24']];
+  if (downstream) onLan.push(['rc', 'eth0', '10.5.0.3/24']);
+  lab
+    .link('src', 'eth0', '10.0.0.10/24', 'r0', 'eth0', '10.0.0.1/24')
+    .link('r0', 'eth1', '10.1.0.1/24', 'ra', 'eth0', '10.1.0.2/24')
+    .link('r0', 'eth2', '10.2.0.1/24', 'rb', 'eth0', '10.2.0.2/24')
+    .lan('lan', onLan);
+  lab.ip('ra', `route add 10.0.0.0/24 via 10.1.0.1 metric ${metricA}`).ip('rb', `route add 10.0.0.0/24 via 10.2.0.1 metric ${metricB}`);
+  if (downstream) lab.link('rc', 'eth1', '10.6.0.1/24', 'h4', 'eth0', '10.6.0.10/24').ip('rc', 'route add 10.0.0.0/24 via 10.5.0.1');
+  lab.run(10);
+  return lab;
+}
+
+export async function startForwarders(lab: DaemonLab): Promise<void> {
+  for (const r of ['r0', 'ra', 'rb', 'rc']) if (lab.net.nodes.has(r)) await lab.start(r, 'pimdd.ts');
+}

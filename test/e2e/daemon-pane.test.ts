@@ -2,35 +2,25 @@
 // type error and see the marker, fix it, run the daemon, see its output, send multicast traffic from a
 // console and watch r1's forwarded-packet counter change. Screenshots go to test/e2e/artifacts/ (git-ignored).
 
-import { join } from 'node:path';
-import type { ChildProcess } from 'node:child_process';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, openApp, waitFor as waitIn } from './helpers.js';
+import { closeApp, openApp, shot as shotOf, waitFor as waitIn, type OpenedApp } from './helpers.js';
 
-let server: ChildProcess;
-let browser: Browser;
+let app: OpenedApp | undefined;
 let page: Page;
 let pageErrors: string[] = [];
 
-async function shot(name: string): Promise<void> {
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
-}
-
+const shot = (name: string): Promise<void> => shotOf(page, name);
 const waitFor = (expr: string, timeout = 10_000): Promise<void> => waitIn(page, expr, timeout);
 const text = (selector: string): Promise<string> => page.evaluate(`document.querySelector(${JSON.stringify(selector)})?.textContent ?? ''`);
 
 beforeAll(async () => {
   // The built-in first-steps lab: src — r1 — a LAN with rcv1, rcv2.
-  let errors: string[];
-  ({ server, browser, page, pageErrors: errors } = await openApp(['--lab', 'builtin'], 'daemon'));
-  pageErrors = errors;
+  app = await openApp(['--lab', 'builtin'], 'daemon');
+  ({ page, pageErrors } = app);
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  server?.kill('SIGTERM');
-});
+afterAll(() => closeApp(app));
 
 describe('daemon pane in Chromium', () => {
   it('opens the Monaco editor with the static daemon for r1, with no type errors', async () => {

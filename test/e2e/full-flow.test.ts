@@ -3,25 +3,21 @@
 // Daemons tab, see a type error marker, fix it, run it, see its output, and watch r1's forwarded-packet
 // counter change after multicast traffic from h1. Screenshots of each state: test/e2e/artifacts/flow-*.png.
 
-import type { ChildProcess } from 'node:child_process';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONSOLE_OUTPUT, CY, clickEmpty, clickNode, drag, nodeAt, openApp, selectNode, shot, typeInConsole, waitFor } from './helpers.js';
+import { CONSOLE_OUTPUT, CY, clickEmpty, clickNode, closeApp, drag, nodeAt, openApp, selectNode, shot, typeInConsole, waitFor, type OpenedApp } from './helpers.js';
 
-let server: ChildProcess;
-let browser: Browser;
+let app: OpenedApp | undefined;
 let page: Page;
 let pageErrors: string[] = [];
 const text = (selector: string): Promise<string> => page.evaluate(`document.querySelector(${JSON.stringify(selector)})?.textContent ?? ''`);
 
 beforeAll(async () => {
-  ({ server, browser, page, pageErrors } = await openApp([], 'flow'));
+  app = await openApp([], 'flow');
+  ({ page, pageErrors } = app);
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  server?.kill('SIGTERM');
-});
+afterAll(() => closeApp(app));
 
 describe('the whole flow in Chromium: draw, address, write a daemon, forward', () => {
   it('clears the opened lab and draws h1 — r1 — h2 by clicking and dragging', async () => {

@@ -70,6 +70,7 @@ describe('lab guide in Chromium (02-static-routes)', () => {
     // Markdown rendered: the indented block is a <pre><code>, **bold** in the description is <strong>.
     await expect(text(`${step(0)} .guide-md pre code`)).resolves.toContain('ip route get 10.3.0.20');
     await expect(text('.guide-intro strong')).resolves.toBe('h1');
+    await expect(text('.lab-description strong')).resolves.toBe('h1'); // the header renders it too, inline
     expect(await results(0)).toEqual(['no-route-at-r1:unchecked', 'net-unreachable:unchecked']);
     await shot(page, 'guide-01-opened-light');
   });
@@ -176,7 +177,10 @@ describe('lab guide with a hostile lab text', () => {
       '<svg><script>window.__pwned = "svg"</script></svg> [docs](https://www.kernel.org/doc/)',
     ].join('\n\n');
     const indent = (s: string): string => s.split('\n').map((l) => `      ${l}`).join('\n');
-    const src = readFileSync(join(ROOT, 'labs', '02-static-routes.yaml'), 'utf8').replace('    text: |\n      The lab pings h2 from h1.', `    text: |\n${indent(hostile)}\n\n      The lab pings h2 from h1.`);
+    let src = readFileSync(join(ROOT, 'labs', '02-static-routes.yaml'), 'utf8').replace('    text: |\n      The lab pings h2 from h1.', `    text: |\n${indent(hostile)}\n\n      The lab pings h2 from h1.`);
+    // The header renders the description as inline Markdown: the same sanitiser must hold there.
+    const inline = '<img src="x" onerror="window.__pwned = \'desc\'"> [x](javascript:window.__pwned="desc-link") <b onclick="window.__pwned=3">desc bold</b>';
+    src = src.replace('description: |\n', `description: |\n  ${inline}\n`);
     expect(src).toContain('window.__pwned');
     writeFileSync(join(dir, '02-hostile.yaml'), src);
     copyFileSync(join(ROOT, 'labs', '02-static-routes.layout.json'), join(dir, '02-hostile.layout.json'));
@@ -198,6 +202,18 @@ describe('lab guide with a hostile lab text', () => {
       };
     })()`);
     expect(found).toEqual({ pwned: null, tags: 0, handlers: 0, jsLinks: 0, bold: 'still bold', safe: 'noopener noreferrer' });
+    await page.click('.lab-description b');
+    await page.click('.lab-description a');
+    const header = await page.evaluate<{ pwned: unknown; active: number; bold: string }>(`(() => {
+      const root = document.querySelector('.lab-description');
+      const all = [...root.querySelectorAll('*')];
+      return {
+        pwned: window.__pwned ?? null,
+        active: root.querySelectorAll('script, img, iframe').length + all.filter((e) => [...e.attributes].some((a) => /^on/i.test(a.name)) || /javascript:/i.test(e.getAttribute('href') ?? '')).length,
+        bold: root.querySelector('b')?.textContent ?? '',
+      };
+    })()`);
+    expect(header).toEqual({ pwned: null, active: 0, bold: 'desc bold' });
     expect(await page.isVisible('body')).toBe(true);
     await page.evaluate(`document.querySelector('.guide-step[data-step="0"]').scrollIntoView()`);
     await shot(page, 'guide-08-hostile-sanitised');

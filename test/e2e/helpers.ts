@@ -1,17 +1,16 @@
 // Shared by the Chromium e2e tests: build check, starting web mode from dist/, launching Chromium, polling
 // browser expressions (as strings: these files are type-checked without the DOM library), screenshots.
 
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { CHROMIUM, launch, ROOT, startServer, waitFor } from '../bench/web-harness.js';
 
-export const ROOT = join(import.meta.dirname, '..', '..');
+// Starting web mode, launching Chromium and polling are shared with the UI benchmark (test/bench/ui.ts).
+export { CHROMIUM, FLAGS, launch, ROOT, startServer, waitFor } from '../bench/web-harness.js';
 export const ARTIFACTS = join(ROOT, 'test', 'e2e', 'artifacts');
-export const CHROMIUM = '/usr/bin/chromium';
-// Flags measured in stack-notes §2 (headless, no GPU, no background traffic).
-export const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 /** The cytoscape instance the topology container holds. */
 export const CY = "document.getElementById('topology')._cyreg.cy";
 
@@ -29,33 +28,6 @@ export function ensureBuilt(): void {
   mkdirSync(ARTIFACTS, { recursive: true });
 }
 
-/** Starts `serve.js` with `args`; resolves with the process and the URL it prints. */
-export function startServer(args: string[]): Promise<{ proc: ChildProcess; url: string; out: () => string }> {
-  const proc = spawn(process.execPath, [join(ROOT, 'dist', 'main', 'host', 'web', 'serve.js'), '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  return new Promise((ok, fail) => {
-    proc.stdout!.on('data', (d: Buffer) => {
-      out += String(d);
-      const m = /Open: (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(out);
-      if (m) ok({ proc, url: m[1]!, out: () => out });
-    });
-    proc.stderr!.on('data', (d: Buffer) => (out += String(d)));
-    proc.on('exit', (c) => fail(new Error(`server exited ${c}: ${out}`)));
-  });
-}
-
-export function launch(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
-}
-
-/** Polls a browser expression until it is true (page.waitForFunction would eval, which the CSP forbids). */
-export async function waitFor(page: Page, expr: string, timeout = 8_000): Promise<void> {
-  const end = Date.now() + timeout;
-  while (!(await page.evaluate<boolean>(expr))) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${expr}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** Where a topology node is on the page (viewport pixels). */
 export function nodeAt(page: Page, id: string): Promise<{ x: number; y: number }> {

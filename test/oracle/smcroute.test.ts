@@ -58,6 +58,15 @@ function topology(title: string): OracleLab {
 
 /** Starts the real smcrouted in `ns` and waits (≤ 5 s) until it says it is ready. */
 function startSmcrouted(ns: string, conf: string, flags: string[]): { log: () => string } {
+  const { log } = spawnSmcrouted(ns, conf, flags);
+  const until = Date.now() + 5000;
+  while (!log().includes('Ready, waiting') && Date.now() < until) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+  if (!log().includes('Ready, waiting')) throw new Error(`smcrouted did not start:\n${log()}`);
+  return { log };
+}
+
+/** smcrouted in `ns` with `conf` in a directory of its own, in the background (stopped by stopAll). */
+function spawnSmcrouted(ns: string, conf: string, flags: string[]): { log: () => string } {
   const dir = mkdtempSync(join(tmpdir(), 'rlw-smcroute-'));
   tmpDirs.push(dir);
   writeFileSync(join(dir, 'smcroute.conf'), conf);
@@ -65,13 +74,8 @@ function startSmcrouted(ns: string, conf: string, flags: string[]): { log: () =>
   const out = openSync(logFile, 'w');
   // -n: foreground, logging to stderr; -u/-P: socket and PID file of our own, so nothing clashes.
   const args = ['netns', 'exec', ns, SMCROUTED, '-n', ...flags, '-f', join(dir, 'smcroute.conf'), '-u', join(dir, 'sock'), '-P', join(dir, 'pid'), '-l', 'debug'];
-  const child = spawn('ip', args, { stdio: ['ignore', out, out] });
-  running.push(child);
-  const log = (): string => readFileSync(logFile, 'utf8');
-  const until = Date.now() + 5000;
-  while (!log().includes('Ready, waiting') && Date.now() < until) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
-  if (!log().includes('Ready, waiting')) throw new Error(`smcrouted did not start:\n${log()}`);
-  return { log };
+  running.push(spawn('ip', args, { stdio: ['ignore', out, out] }));
+  return { log: () => readFileSync(logFile, 'utf8') };
 }
 
 /** What a receiver's raw UDP socket read, without what the kernel randomises (IP id, UDP source port, checksums). */
@@ -104,7 +108,13 @@ describe.skipIf(!gate.ok || !hasSmcrouted)('smcroute.ts against smcrouted 2.5', 
     for (const d of tmpDirs) rmSync(d, { recursive: true, force: true });
   });
 
-  for (const [title, flags] of [['with -N (phyint enables)', ['-N']], ['without -N (every multicast interface)', []]] as const) {
+  const cases = [
+    ['with -N (phyint enables)', ['-N'], false],
+    ['without -N (every multicast interface)', [], false],
+    // The same lines, the middle ones moved to a file that `include` reads in their place.
+    ['with -N, half of the file included', ['-N'], true],
+  ] as const;
+  for (const [title, flags, split] of cases) {
     it(`same MFC, VIFs and deliveries ${title}`, async () => {
       const lab = topology(`smcroute ${title}`);
       try {
@@ -134,11 +144,13 @@ describe.skipIf(!gate.ok || !hasSmcrouted)('smcroute.ts against smcrouted 2.5', 
           { op: 'read', ns: n('smcr'), path: '/proc/net/ip_mr_cache' },
           { op: 'ip', ns: n('smcr'), args: 'maddr show dev r1' },
         ];
-        const files = { '/etc/smcroute.conf': CONF };
+        // The included file lives at the same absolute path for both daemons (ours reads it from `files`).
+        const conf = split ? withInclude(CONF) : { main: CONF, included: {} };
+        const files = { '/etc/smcroute.conf': conf.main, ...conf.included };
         const d = Daemon.start(await loadQuickJS(), lab.net.node(n('smcr')), { file: 'smcroute.ts', source: DAEMON, args: [...flags], files });
         const model = runEngine(lab, ops);
         expect(d.exit).toBeNull();
-        const real = startSmcrouted(n('smcr'), CONF, [...flags]);
+        const real = startSmcrouted(n('smcr'), conf.main, [...flags]);
         const kernel = runKernel(ops);
         const show = (rs: OpResult[]): string[] => [
           `h1: ${deliveries(rs.at(-5)!).join('\n    ')}`,
@@ -161,4 +173,88 @@ describe.skipIf(!gate.ok || !hasSmcrouted)('smcroute.ts against smcrouted 2.5', 
       }
     }, 30_000);
   }
+
+  // mrdisc (RFC 4286): a raw IGMP socket on h1 joined to All-Snoopers reads the router's Advertisements for
+  // 11 s. Both daemons start 1 s after that socket exists (smcrouted by its own -d 1, ours by the simulation),
+  // with -m 4: advertisements at 1, 5 and 9 s, plus the answer to a Solicitation at 7 s, so the count is 4
+  // with about 2 s of slack either side of every timer tick.
+  it('same mrdisc advertisements (bytes and count) on the mrdisc interface only', async () => {
+    const lab = topology('smcroute mrdisc');
+    try {
+      expect(lab.report()).toBe('');
+      const n = (x: string): string => lab.names.get(x)!;
+      const ifindex = (node: string, dev: string): number => lab.net.node(n(node)).devByName(dev)!.ifindex;
+      const conf = 'phyint r0 enable\nphyint r1 enable mrdisc\nphyint r2 enable\n';
+      const flags = ['-N', '-m', '4'];
+      const ops: Op[] = [
+        { op: 'socket', ns: n('smch1'), name: 'snoop1', type: 'raw', proto: 2 },
+        { op: 'join', sock: 'snoop1', group: '224.0.0.106', ifindex: ifindex('smch1', 'h1') },
+        { op: 'socket', ns: n('smch2'), name: 'snoop2', type: 'raw', proto: 2 },
+        { op: 'join', sock: 'snoop2', group: '224.0.0.106', ifindex: ifindex('smch2', 'h2') },
+        // A Solicitation (0x31 to All-Routers) at 7 s, between two ticks: answered at once, with interval 4.
+        { op: 'sleep', s: 7 },
+        { op: 'rawsend', sock: 'snoop1', dst: '224.0.0.2', hex: '3100ceff00000000', ttl: 1, ifindex: ifindex('smch1', 'h1') },
+        { op: 'sleep', s: 4 },
+        { op: 'recv', sock: 'snoop1' },
+        { op: 'recv', sock: 'snoop2' },
+      ];
+      const qjs = await loadQuickJS();
+      let d: Daemon | null = null;
+      lab.net.sim.schedule(1_000_000_000, () => {
+        d = Daemon.start(qjs, lab.net.node(n('smcr')), { file: 'smcroute.ts', source: DAEMON, args: flags, files: { '/etc/smcroute.conf': conf } });
+      });
+      const model = runEngine(lab, ops);
+      expect(d!.exit).toBeNull();
+      const real = spawnSmcrouted(n('smcr'), conf, [...flags, '-d', '1']);
+      const kernel = runKernel(ops);
+      if (process.env['RLW_SMCROUTE_DUMP']) console.log(JSON.stringify(kernel.slice(-2)), '\n', real.log());
+      const show = (rs: OpResult[]): string[][] => [advertisements(rs.at(-2)!), advertisements(rs.at(-1)!)];
+      const k = show(kernel);
+      expect(show(model)).toEqual(k);
+      // Something to compare: 4 advertisements on h1's LAN (r1 has mrdisc), none on h2's.
+      // smcrouted applies -m after reading its config: the first advertisement, sent while reading it, says 20.
+      expect(k[0]!.map((x) => x.split(' igmp ')[1])).toEqual(['30 14 cfeb 0000 0000', '30 04 cffb 0000 0000', '30 04 cffb 0000 0000', '30 04 cffb 0000 0000']);
+      expect(k[1]).toEqual([]);
+      // Both set Router Alert with IP_OPTIONS (so the header is 24 bytes; its option is compared here).
+      expect(routerAlerts(kernel.at(-2)!)).toEqual([true, true, true, true]);
+      expect(routerAlerts(model.at(-2)!)).toEqual([true, true, true, true]);
+      expect(real.log()).toContain('Received mrdisc solicitation');
+    } finally {
+      stopAll();
+      lab.destroy();
+    }
+  }, 40_000);
 });
+
+/** CONF with its lines 3-9 (two phyints and the mroutes) moved to an included file in a temporary directory. */
+function withInclude(conf: string): { main: string; included: Record<string, string> } {
+  const dir = mkdtempSync(join(tmpdir(), 'rlw-smcroute-inc-'));
+  tmpDirs.push(dir);
+  const lines = conf.split('\n');
+  const path = join(dir, 'routes.conf');
+  writeFileSync(path, lines.slice(2, 9).join('\n') + '\n');
+  return { main: [...lines.slice(0, 2), `include ${path}`, ...lines.slice(9)].join('\n'), included: { [path]: readFileSync(path, 'utf8') } };
+}
+
+/** The mrdisc Advertisements (IGMP type 0x30 to 224.0.0.106) a raw IGMP socket read, header fields that are
+ *  not random (IP id and header checksum are) and the IGMP message in hex. */
+function advertisements(r: OpResult): string[] {
+  return ((r['msgs'] as string[] | undefined) ?? []).flatMap((h) => {
+    const b = Buffer.from(h, 'hex');
+    const ihl = (b[0]! & 15) * 4;
+    const a = (o: number): string => [...b.subarray(o, o + 4)].join('.');
+    const igmp = b.subarray(ihl).toString('hex');
+    if (a(16) !== '224.0.0.106' || b[9] !== 2 || b[ihl] !== 0x30) return [];
+    return [`${a(12)} > ${a(16)} ttl ${b[8]} tos ${b[1]} df ${(b[6]! >> 6) & 1} igmp ${igmp.slice(0, 2)} ${igmp.slice(2, 4)} ${igmp.slice(4, 8)} ${igmp.slice(8, 12)} ${igmp.slice(12)}`];
+  });
+}
+
+/** For each Advertisement: did its IP header carry the Router Alert option (94 04 00 00)? */
+function routerAlerts(r: OpResult): boolean[] {
+  return ((r['msgs'] as string[] | undefined) ?? []).flatMap((h) => {
+    const b = Buffer.from(h, 'hex');
+    const ihl = (b[0]! & 15) * 4;
+    if (b[ihl] !== 0x30) return [];
+    return [b.subarray(20, ihl).toString('hex').includes('94040000')];
+  });
+}

@@ -82,7 +82,9 @@ export class TraceSql {
       else if (c.max !== undefined && !(typeof first === 'number' && first <= c.max)) problems.push(`expected at most ${c.max}`);
     } else if (rows.length === 0) problems.push('expected at least one row, got none');
     if (problems.length === 0) return { passed: true, message: `${what}: ${c.rows === undefined ? show(first) : `${rows.length} row(s)`}, as expected` };
-    const got = rows.length === 0 ? 'no rows' : rows.length === 1 ? show(rows[0]!.length === 1 ? first : rows[0]) : `${show(rows.slice(0, 5))}${rows.length > 5 ? ` (${rows.length} rows)` : ''}`;
+    // Expected rows are compared as rows, so they are shown as rows too ([[0,null]], not [0,null]).
+    const asRows = Array.isArray(c.rows);
+    const got = rows.length === 0 ? 'no rows' : rows.length === 1 && !asRows ? show(rows[0]!.length === 1 ? first : rows[0]) : `${show(rows.slice(0, 5))}${rows.length > 5 ? ` (${rows.length} rows)` : ''}`;
     return { passed: false, message: `${what}: ${problems.join('; ')}, got ${got}` };
   }
 

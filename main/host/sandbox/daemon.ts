@@ -11,7 +11,7 @@ import type { Netns } from '../../../engine/net/netns.js';
 import type { Prng } from '../../../engine/sim/prng.js';
 import type { Nanos } from '../../../engine/sim/time.js';
 import type { Payload } from '../../../engine/sim/trace.js';
-import { engineSocketFactory, type SocketFactory } from './engine-sockets.js';
+import { engineSocketFactory, type DaemonSystem, type SocketFactory } from './engine-sockets.js';
 import { GUEST_CONSTANTS } from './guest-constants.js';
 import { firstFrameIn, mapStack, readGuestError, stringLength } from './guest-errors.js';
 import { DaemonSyscalls, type GuestEvent, type OpResult } from './host-ops.js';
@@ -38,6 +38,8 @@ export interface DaemonOptions {
   limits?: Partial<DaemonLimits>;
   /** Where socket() gets its sockets; the engine's by default. */
   socketFactory?: SocketFactory;
+  /** What ip(...) and interfaces() read; the engine's node by default (the kernel oracle gives the real one's). */
+  system?: DaemonSystem;
   /**
    * Time from a message reaching the daemon's socket (or a timer expiring) to the daemon running (the
    * scheduler's wakeup). Everything that arrives within it is handed over in one crossing. Default 0:
@@ -71,6 +73,9 @@ function jsonDepth(s: string): number {
   }
   return max;
 }
+
+/** How many daemons have started on each node so far (their random streams differ). */
+const startsOn = new WeakMap<Netns, number>();
 
 export class Daemon {
   exit: DaemonExit | null = null;
@@ -106,9 +111,13 @@ export class Daemon {
     private readonly opts: DaemonOptions,
   ) {
     this.limits = resolveLimits(opts.limits);
-    this.rng = ns.sim.rng.fork(`daemon:${ns.name}`);
+    // A stream per node and per start on it: a restarted daemon draws new numbers (a new PIM GenID, new
+    // jitter), as a restarted process would, and the same lab and seed still give the same ones.
+    const starts = startsOn.get(ns) ?? 0;
+    startsOn.set(ns, starts + 1);
+    this.rng = ns.sim.rng.fork(starts === 0 ? `daemon:${ns.name}` : `daemon:${ns.name}#${starts}`);
     this.syscalls = new DaemonSyscalls(
-      { ns, node: ns.name, rng: this.rng, limits: this.limits, enqueue: (ev) => this.enqueue(ev) },
+      { ns, node: ns.name, rng: this.rng, limits: this.limits, enqueue: (ev) => this.enqueue(ev), ...(opts.system ? { system: opts.system } : {}) },
       opts.socketFactory ?? engineSocketFactory,
     );
   }

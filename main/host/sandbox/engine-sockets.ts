@@ -7,6 +7,8 @@ import type { UdpSocket } from '../../../engine/ipv4/udp.js';
 import { toHex } from '../../../engine/wire/hex.js';
 import { formatIpv4, type Ipv4Addr } from '../../../engine/wire/inet.js';
 import type { JsonValue } from '../../../engine/sim/trace.js';
+import type { SockoptValue } from '../../../engine/socket/sockopt.js';
+import type { SiocSgReq, SiocVifReq } from '../../../engine/ipv4/ipmr-types.js';
 import { rawGuestMessage } from './raw-message.js';
 
 /** A received message for the guest: JSON fields, and which of them are hex bytes to become Uint8Arrays. */
@@ -27,6 +29,17 @@ export interface DaemonSocket {
   close(): void;
   /** Where received messages go (the daemon's queue); null stops delivery. */
   setReceiver(fn: ((msg: GuestMessage) => void) | null): void;
+  /** A socket not backed by the engine (the kernel oracle's) answers these itself instead of the engine's functions on `sk`. */
+  setsockopt?(level: number, optname: number, value: SockoptValue): void;
+  getsockopt?(level: number, optname: number): SockoptValue;
+  /** Fills in `req`'s counters, as the engine's ioctl() does. */
+  ioctl?(request: number, req: SiocVifReq | SiocSgReq): void;
+}
+
+/** What ip(...) and interfaces() read when the daemon's node is not the engine's (the kernel oracle's). */
+export interface DaemonSystem {
+  ip(argv: string[]): { rc: number; stdout: string; stderr: string };
+  interfaces(): JsonValue;
 }
 
 export type SocketFactory = (ns: Netns, family: number, type: number, protocol: number) => DaemonSocket;

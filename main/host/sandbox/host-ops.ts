@@ -13,7 +13,7 @@ import type { JsonValue, Payload } from '../../../engine/sim/trace.js';
 import { getsockopt, ioctl, setsockopt } from '../../../engine/socket/socket.js';
 import { fromHex } from '../../../engine/wire/hex.js';
 import { formatIpv4 } from '../../../engine/wire/inet.js';
-import type { DaemonSocket, GuestMessage, SocketFactory } from './engine-sockets.js';
+import type { DaemonSocket, DaemonSystem, GuestMessage, SocketFactory } from './engine-sockets.js';
 import type { DaemonLimits } from './limits.js';
 import { addrArg, ApiUsageError, describe, intArg, ioctlIn, ioctlName, ioctlOut, optionName, sockoptIn, sockoptOut, traceValue } from './marshal.js';
 
@@ -25,6 +25,8 @@ export interface SyscallHost {
   readonly node: string;
   readonly rng: Prng;
   readonly limits: DaemonLimits;
+  /** ip(...) and interfaces() of a node that is not the engine's (the kernel oracle); the engine's by default. */
+  readonly system?: DaemonSystem;
   enqueue(ev: GuestEvent): void;
 }
 
@@ -68,21 +70,29 @@ export class DaemonSyscalls {
         const [fd, level, optname] = [intArg(a[0], 'fd'), intArg(a[1], 'level'), intArg(a[2], 'optname')];
         const name = optionName(level, optname);
         return this.syscall('setsockopt', { fd, level, optname: name, value: traceValue(a[3]) }, () => {
-          setsockopt(this.sock(fd).sk, level, optname, sockoptIn(level, optname, a[3]));
+          const s = this.sock(fd);
+          const value = sockoptIn(level, optname, a[3]);
+          if (s.setsockopt) s.setsockopt(level, optname, value);
+          else setsockopt(s.sk, level, optname, value);
           return 0;
         }, `setsockopt(${name})`);
       }
       case 'getsockopt': {
         const [fd, level, optname] = [intArg(a[0], 'fd'), intArg(a[1], 'level'), intArg(a[2], 'optname')];
         const name = optionName(level, optname);
-        return this.syscall('getsockopt', { fd, level, optname: name }, () => sockoptOut(level, optname, getsockopt(this.sock(fd).sk, level, optname)), `getsockopt(${name})`);
+        return this.syscall('getsockopt', { fd, level, optname: name }, () => {
+          const s = this.sock(fd);
+          return sockoptOut(level, optname, s.getsockopt ? s.getsockopt(level, optname) : getsockopt(s.sk, level, optname));
+        }, `getsockopt(${name})`);
       }
       case 'ioctl': {
         const fd = intArg(a[0], 'fd');
         const request = intArg(a[1], 'request');
         const req = ioctlIn(request, a[2]);
         return this.syscall('ioctl', { fd, request: ioctlName(request), arg: traceValue(a[2]) }, () => {
-          ioctl(this.sock(fd).sk, request, req);
+          const s = this.sock(fd);
+          if (s.ioctl) s.ioctl(request, req);
+          else ioctl(s.sk, request, req);
           return ioctlOut(req);
         });
       }
@@ -238,12 +248,13 @@ export class DaemonSyscalls {
       });
     }
     const enter = this.host.ns.emit('daemon_ip', 'call', { argv });
-    const r = this.host.ns.sim.trace.within(enter, () => ipCommand(this.host.ns, argv));
+    const r = this.host.ns.sim.trace.within(enter, () => (this.host.system ? this.host.system.ip(argv) : ipCommand(this.host.ns, argv)));
     this.host.ns.sim.trace.emit(this.host.node, 'daemon_ip', 'log', { rc: r.rc }, null, enter);
     return { rc: r.rc, stdout: r.stdout, stderr: r.stderr };
   }
 
   private interfaces(): JsonValue {
+    if (this.host.system) return this.host.system.interfaces();
     const ns = this.host.ns;
     return ns.deviceList().map((dev) => ({
       name: dev.name,

@@ -117,6 +117,8 @@ export function sockoptIn(level: number, optname: number, value: unknown): Socko
   if (typeof value === 'string' && level === C.IPPROTO_IP && optname === C.IP_MULTICAST_IF) return addrArg(value, 'IP_MULTICAST_IF');
   if (typeof value === 'boolean' || typeof value === 'string') return value;
   if (!isObject(value)) throw new ApiUsageError(`setsockopt(${optionName(level, optname)}): unsupported value ${describe(value)}`);
+  // A Uint8Array (the prelude sends its hex): the option's bytes as C would pass them (IP_OPTIONS).
+  if (typeof value.$bytes === 'string' && /^(?:[0-9a-f]{2})*$/.test(value.$bytes)) return Uint8Array.from(value.$bytes.match(/../g) ?? [], (h) => parseInt(h, 16));
   if (level === C.IPPROTO_IP) {
     switch (optname) {
       case C.MRT_ADD_VIF:

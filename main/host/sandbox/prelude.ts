@@ -63,7 +63,7 @@ class Socket {
   constructor(fd, type, protocol) {
     this.fd = fd; this.type = type; this.protocol = protocol; this.handler = null;
   }
-  setsockopt(level, optname, value) { call('setsockopt', [this.fd, level, optname, value === undefined ? 1 : value]); }
+  setsockopt(level, optname, value) { call('setsockopt', [this.fd, level, optname, value === undefined ? 1 : value instanceof U8 ? { $bytes: toHex(value) } : value]); }
   getsockopt(level, optname) { return call('getsockopt', [this.fd, level, optname]); }
   ioctl(request, arg) { return call('ioctl', [this.fd, request, arg === undefined ? {} : arg]); }
   bind(address, port) { call('bind', [this.fd, address, port === undefined ? 0 : port]); }

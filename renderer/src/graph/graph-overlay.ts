@@ -7,6 +7,7 @@ import type { Core, EdgeSingular } from 'cytoscape';
 import type { WorkbenchApi } from '../../../main/host/api.js';
 import { toolbarToggle } from '../editor/toolbar.js';
 import { runEvents } from '../progress-events.js';
+import { keepFitted } from './graph-fit.js';
 import { chainElements, nodeId, type Topo } from './graph-route.js';
 import { CHAIN_CLASS, COUNTERS_CLASS, FOCUS_CLASS, JOURNEY_CLASS } from './graph-style.js';
 import { planJourney } from './journey-plan.js';
@@ -29,6 +30,8 @@ export function installGraphOverlay(view: { cy: Core }, api: WorkbenchApi, fail:
   const cy = view.cy;
   const container = cy.container()!;
   const anim = new PathAnimation(cy, container);
+  // The graph re-fits when its pane is resized (the splitter), unless the user zoomed or panned by hand.
+  keepFitted(cy);
   let topo: Topo | null = null;
   // Edits rebuild the edges: the topology is read again on the next use.
   cy.on('add remove', () => (topo = null));

@@ -21,5 +21,11 @@ export function graphStyle(): StylesheetJson {
     { selector: `edge.${CHAIN_CLASS}`, style: { width: 5, 'line-color': chain } },
     // The ends' labels with their TX counts (graph-overlay.ts keeps srcCount/dstCount in step with the labels).
     { selector: `edge.${COUNTERS_CLASS}`, style: { 'source-label': 'data(srcCount)', 'target-label': 'data(dstCount)' } },
+    // Link-end labels on short links (a LAN member's link is often a few px long): drawn over the icons they
+    // would hide under (a straight edge ends at its nodes' borders, so only labels cross them), and left out
+    // when zoomed out so far that they would be smaller than 7 px anyway.
+    { selector: 'node, edge', style: { 'z-index-compare': 'manual' } },
+    { selector: 'node', style: { 'z-index': 1 } },
+    { selector: 'edge', style: { 'z-index': 5, 'min-zoomed-font-size': 7 } },
   ];
 }

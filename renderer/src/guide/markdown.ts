@@ -12,7 +12,15 @@ const markdown = new Marked({ gfm: true, breaks: false });
 const FORBID_TAGS = ['style', 'form', 'input', 'button', 'textarea', 'select', 'option', 'iframe', 'frame', 'object', 'embed', 'link', 'meta', 'base', 'svg', 'math', 'video', 'audio', 'img'];
 
 export function renderMarkdown(text: string): DocumentFragment {
-  const html = markdown.parse(text, { async: false });
+  return sanitized(markdown.parse(text, { async: false }));
+}
+
+/** One line of Markdown (bold, code, links; no paragraphs or lists): the lab header's description. */
+export function renderInlineMarkdown(text: string): DocumentFragment {
+  return sanitized(markdown.parseInline(text, { async: false }));
+}
+
+function sanitized(html: string): DocumentFragment {
   const frag = DOMPurify.sanitize(html, { RETURN_DOM_FRAGMENT: true, FORBID_TAGS, FORBID_ATTR: ['style', 'id', 'name'] });
   // Links leave the app (a new window the host opens in the browser), never replace the workbench.
   for (const a of frag.querySelectorAll('a')) {

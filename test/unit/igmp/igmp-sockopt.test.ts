@@ -2,7 +2,7 @@
 // ip_sockglue.c / igmp.c (multicast.md §12.3); the cases the oracle cannot reach offline are here.
 
 import { describe, expect, it } from 'vitest';
-import { Errno, KernelError } from '../../../engine/net/errno.js';
+import { Errno } from '../../../engine/net/errno.js';
 import { readProcFile } from '../../../engine/iproute2/procfs.js';
 import {
   AF_INET,
@@ -22,16 +22,7 @@ import {
 import { setsockopt, type SockoptValue } from '../../../engine/socket/sockopt.js';
 import { ip4 } from '../helpers/topo.js';
 import { hostAndRouter, udpSock } from './helpers.js';
-
-function errnoOf(fn: () => void): Errno | 'ok' {
-  try {
-    fn();
-    return 'ok';
-  } catch (e) {
-    if (e instanceof KernelError) return e.errno;
-    throw e;
-  }
-}
+import { errnoOf } from '../helpers/errno.js';
 
 const G = ip4('232.1.1.1');
 const S1 = ip4('10.9.9.1');

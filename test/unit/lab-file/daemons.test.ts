@@ -77,6 +77,8 @@ describe('SQL checks', () => {
         sql: { query: "SELECT nope FROM trace" }
       - name: rows
         sql: { query: "SELECT node, fn FROM trace WHERE fn = 'mrtsock_destruct' ORDER BY seq", rows: [["r1", "mrtsock_destruct"]] }
+      - name: one-row
+        sql: { query: "SELECT count(*), 'x' FROM trace WHERE fn = 'sched_process_exec'", rows: [[5, "x"]] }
       - name: equals
         sql: { query: "SELECT count(*) FROM trace WHERE fn = 'sched_process_exec'", equals: 1 }
       - name: max
@@ -89,6 +91,7 @@ describe('SQL checks', () => {
     expect(by('bad-sql')).toMatchObject({ passed: false, message: `labs/d.yaml:${lines(text, '- name: bad-sql').replace(/:\d+$/, ':9')}: the check's SQL failed: no such column: nope` });
     expect(by('rows').passed).toBe(false); // nothing destructed yet in step 1
     expect(by('rows').message).toContain('expected the rows [["r1","mrtsock_destruct"]], got no rows');
+    expect(by('one-row').message).toMatch(/expected the rows \[\[5,"x"\]\], got \[\[1,"x"\]\]$/); // rows shown as rows
     expect(by('equals')).toMatchObject({ passed: true });
     expect(by('max').message).toMatch(/expected at most 0, got 1$/);
   });

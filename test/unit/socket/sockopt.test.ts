@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { Network } from '../../../engine/net/network.js';
-import { Errno, KernelError } from '../../../engine/net/errno.js';
+import { Errno } from '../../../engine/net/errno.js';
 import { getsockopt, setsockopt } from '../../../engine/socket/sockopt.js';
 import { IPPROTO_IP, IP_ADD_MEMBERSHIP, IP_DROP_MEMBERSHIP, IP_MULTICAST_TTL, IP_TTL, MRT_INIT, SOL_SOCKET, SO_BINDTODEVICE } from '../../../engine/socket/constants.js';
 import { addr, ip4 } from '../helpers/topo.js';
-
-function errnoOf(f: () => unknown): Errno | 'ok' {
-  try {
-    f();
-    return 'ok';
-  } catch (e) {
-    if (e instanceof KernelError) return e.errno;
-    throw e;
-  }
-}
+import { errnoOf } from '../helpers/errno.js';
 
 function host() {
   const net = new Network({ seed: 1 });
