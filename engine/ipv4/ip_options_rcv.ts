@@ -64,10 +64,12 @@ export function ipOptionsRcvSrr(v4: Ipv4Netns, skb: InputSkb, info: IpInfo, rt: 
 }
 
 /**
- * ip_rt_get_source() on an input route: the preferred source of fib_lookup(daddr, saddr, oif = the output
- * device), else inet_select_addr() on the output device toward the next hop.
+ * ip_rt_get_source(): on an output route (multicast forwarding routes each copy with ip_route_output) the
+ * datagram's own source address; on an input route the preferred source of fib_lookup(daddr, saddr, oif = the
+ * output device), else inet_select_addr() on the output device toward the next hop.
  */
-function rtGetSource(v4: Ipv4Netns, h: Uint8Array, skb: InputSkb, rt: Rtable): Ipv4Addr {
+function rtGetSource(v4: Ipv4Netns, h: Uint8Array, skb: InputSkb, rt: Rtable, outputRoute: boolean): Ipv4Addr {
+  if (outputRoute) return getBe32(h, 12);
   const daddr = getBe32(h, 16);
   const res = fibLookup(v4, flow({ daddr, saddr: getBe32(h, 12), oif: rt.dev.ifindex, iif: skb.dev.ifindex, tos: h[1]! & 0xfc, mark: skb.mark }));
   // fib_lookup_good_nhc(): a next hop on another device than oif does not match.
@@ -80,9 +82,9 @@ function rtGetSource(v4: Ipv4Netns, h: Uint8Array, skb: InputSkb, rt: Rtable): I
  * a source route hit moves the destination to the next hop and records us in its slot, and the header
  * checksum is recomputed if anything changed. `h` is the forwarded header, edited in place.
  */
-export function ipForwardOptions(v4: Ipv4Netns, h: Uint8Array, skb: InputSkb, rt: Rtable, opt: RcvOptions): void {
+export function ipForwardOptions(v4: Ipv4Netns, h: Uint8Array, skb: InputSkb, rt: Rtable, opt: RcvOptions, outputRoute = false): void {
   if (opt.rrNeedaddr) {
-    putBe32(h, opt.rr + h[opt.rr + 2]! - 5, rtGetSource(v4, h, skb, rt));
+    putBe32(h, opt.rr + h[opt.rr + 2]! - 5, rtGetSource(v4, h, skb, rt, outputRoute));
     opt.isChanged = true;
   }
   if (opt.srrIsHit) {
@@ -96,12 +98,12 @@ export function ipForwardOptions(v4: Ipv4Netns, h: Uint8Array, skb: InputSkb, rt
     if (srrptr + 3 <= srrspace) {
       opt.isChanged = true;
       putBe32(h, 16, opt.nexthop);
-      putBe32(h, o + srrptr - 1, rtGetSource(v4, h, skb, rt));
+      putBe32(h, o + srrptr - 1, rtGetSource(v4, h, skb, rt, outputRoute));
       h[o + 2] = srrptr + 4;
     } else v4.ns.emit('ip_forward_options', 'drop', { reason: 'Argh! Destination lost!' }, skb.pkt);
     // As in the kernel, timestamp-with-address is rewritten only here, for a source route hit.
     if (opt.tsNeedaddr) {
-      putBe32(h, opt.ts + h[opt.ts + 2]! - 9, rtGetSource(v4, h, skb, rt));
+      putBe32(h, opt.ts + h[opt.ts + 2]! - 9, rtGetSource(v4, h, skb, rt, outputRoute));
       opt.isChanged = true;
     }
   }

@@ -2,6 +2,8 @@
 // unresolved queue, local delivery), ip_mr_forward() (counters, RPF check, asserts, the oif scan)
 // and ipmr_queue_xmit() (route, DF/MTU, TTL decrement, ip_mc_output).
 
+import { ipForwardOptions } from './ip_options_rcv.js';
+import type { RcvOptions } from './ip_options.js';
 import { Errno, KernelError } from '../net/errno.js';
 import { formatIpv4 } from '../wire/inet.js';
 import { IGMPMSG_WHOLEPKT, IGMPMSG_WRONGVIF, IGMPMSG_WRVIFWHOLE } from '../wire/igmpmsg.js';
@@ -154,12 +156,12 @@ export function ipMrForward(net: IpmrNet, mrt: MrTable, skb: InputSkb, info: IpI
       return;
     }
     // Clones leave in descending VIF order; the original goes last, on the lowest eligible VIF.
-    for (const vifi of targets) ipmrQueueXmit(net, mrt, trueVifi, skb, vifi);
+    for (const vifi of targets) ipmrQueueXmit(net, mrt, trueVifi, skb, vifi, info.opt);
   });
 }
 
 /** ipmr_queue_xmit(): one copy out of VIF `vifi`. */
-export function ipmrQueueXmit(net: IpmrNet, mrt: MrTable, inVifi: number, skb: InputSkb, vifi: number): void {
+export function ipmrQueueXmit(net: IpmrNet, mrt: MrTable, inVifi: number, skb: InputSkb, vifi: number, opt?: RcvOptions): void {
   const ns = net.ns;
   const v = mrt.vifTable[vifi];
   const len = skb.bytes.length;
@@ -198,6 +200,8 @@ export function ipmrQueueXmit(net: IpmrNet, mrt: MrTable, inVifi: number, skb: I
   const ev = ns.emit('ipmr_queue_xmit', 'tx', { vif: vifi, in_vif: inVifi, dev: rt.dev.name, ttl }, pkt);
   ns.sim.trace.within(ev, () => {
     ns.emit('ipmr_forward_finish', 'call', { dev: rt.dev.name }, pkt);
+    // ipmr_forward_finish(): options on the copy as ip_forward does (each copy has its own IPCB).
+    if (opt && opt.data.length > 0) ipForwardOptions(ns.ipv4, bytes, skb, rt, { ...opt }, true);
     // ip_mc_output loops a forwarded copy back only for members on the output interface (RTCF_LOCAL).
     const member = ipCheckMc(rt.dev.inDev, dst, 0, bytes[9]!);
     ipMcOutput(ns.ipv4, { pkt, bytes, dev: rt.dev, pktType: 'OUTGOING', mark: skb.mark }, rt, member);

@@ -8,9 +8,9 @@
 
 import { afterAll, describe, expect, it } from 'vitest';
 import { destroyAllLabs, oracleGate } from './harness.js';
-import { runEngine, runKernel, type Op, type OpResult } from './ipmr-ops.js';
-import { IP, topology } from './ipmr-lab.js';
-import { IP_OPTIONS } from '../../engine/socket/constants.js';
+import { mfcctlHex, runEngine, runKernel, type Op, type OpResult } from './ipmr-ops.js';
+import { IP, initVifs, set, topology } from './ipmr-lab.js';
+import { IP_OPTIONS, MRT_ADD_MFC } from '../../engine/socket/constants.js';
 
 const gate = oracleGate();
 if (!gate.ok) console.log(`IP options input kernel-oracle tests skipped: ${gate.reason}`);
@@ -213,5 +213,33 @@ describe.skipIf(!gate.ok)('IPv4 source routes and option errors on input (ip_opt
       ...sendWith(hex(0x83, 7, 4, ...a4('10.0.0.1'), 0x44, 8, 9, 0xe0, 0, 0, 0, 0, 0x07, 11, 4, 0, 0, 0, 0, 0, 0, 0, 0), '10.1.0.2'),
       ...recvAll(),
     ]);
+  });
+});
+
+describe.skipIf(!gate.ok)('IPv4 options on multicast forwarding (ipmr_forward_finish)', () => {
+  afterAll(destroyAllLabs);
+
+  it('fills record route and timestamps on each forwarded copy as the kernel does', () => {
+    compare('ip options ipmr', ({ n, ifindex }) => {
+      const send = (opts: string): Op[] => [
+        { op: 'setsockopt', sock: 'tx', level: IP, opt: IP_OPTIONS, hex: opts },
+        { op: 'rawsend', sock: 'tx', dst: '239.7.7.7', hex: hex(1, 2, 3, 4, 5, 6, 7, 8), ttl: 8, ifindex: ifindex('s', 's0') },
+      ];
+      return [
+        { op: 'socket', ns: n('r'), name: 'd', type: 'raw', proto: 2 },
+        ...initVifs('d', '10.0.0.1', '10.1.0.1', '10.2.0.1'),
+        set('d', MRT_ADD_MFC, mfcctlHex('10.0.0.2', '239.7.7.7', 0, { 1: 1, 2: 1 })),
+        { op: 'socket', ns: n('s'), name: 'tx', type: 'raw', proto: PROTO },
+        { op: 'socket', ns: n('h1'), name: 'h1', type: 'raw', proto: PROTO },
+        { op: 'join', sock: 'h1', group: '239.7.7.7', ifindex: ifindex('h1', 'h1') },
+        { op: 'socket', ns: n('h2'), name: 'h2', type: 'raw', proto: PROTO },
+        { op: 'join', sock: 'h2', group: '239.7.7.7', ifindex: ifindex('h2', 'h2') },
+        { op: 'sleep', s: 0.1 },
+        ...[RR3, TS_ONLY, TS_ADDR, TS_FULL].flatMap(send),
+        { op: 'sleep', s: 0.2 },
+        { op: 'recv', sock: 'h1' },
+        { op: 'recv', sock: 'h2' },
+      ];
+    });
   });
 });
