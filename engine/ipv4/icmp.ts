@@ -142,7 +142,7 @@ export function icmpSend(v4: Ipv4Netns, skb: InputSkb, info: IpInfo, rt: Rtable,
   const original = whole.subarray(0, icmpQuoteLength(whole, 'linux', 576, optlen));
   // Parameter Problem: `mtu` carries icmp_send()'s info word (the pointer in its top byte).
   const msg: IcmpMessage =
-    type === ICMP_TIME_EXCEEDED ? timeExceeded(code, original) : type === ICMP_PARAMETERPROB ? { kind: 'generic', type, code, rest: mtu >>> 0, data: original.slice(0, icmpQuoteLength(original, 'linux')) } : destUnreachable(code, original, mtu);
+    type === ICMP_TIME_EXCEEDED ? timeExceeded(code, original) : type === ICMP_PARAMETERPROB ? { kind: 'generic', type, code, rest: mtu >>> 0, data: original.slice() } : destUnreachable(code, original, mtu);
   const options = echo ? ipOptionsBuild(echo, info.src, out.src, inetCurrentTimestamp(ns.sim.now)) : undefined;
   const bytes = buildDatagram(v4, { src: out.src, dst: ipOptionsNexthop(echo, info.src), protocol: IPPROTO_ICMP, ttl: v4.sysctl.ip_default_ttl, tos, df: false, ...(options ? { options } : {}) }, encodeIcmp(msg));
   const ev = ns.emit('icmp_send', 'call', { type, code, dst: formatIpv4(info.src), src: formatIpv4(out.src) }, skb.pkt);

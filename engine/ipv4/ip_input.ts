@@ -1,7 +1,6 @@
 // net/ipv4/ip_input.c: ip_rcv → ip_rcv_finish (routing decision) → ip_local_deliver or ip_forward.
 
 import type { SkBuff } from '../net/skbuff.js';
-import { checksumOk } from '../wire/checksum.js';
 import { WireError } from '../wire/errors.js';
 import { decodeIpv4Header, IPPROTO_ICMP, IPPROTO_UDP } from '../wire/ipv4.js';
 import { formatIpv4, isZeronet } from '../wire/inet.js';
@@ -45,11 +44,8 @@ export function ipRcv(v4: Ipv4Netns, skb: SkBuff): void {
   let info: IpInfo;
   try {
     // ip_rcv_core() does not parse options (ip_rcv_options does, after routing, answering malformed ones
-    // with Parameter Problem): decode the fixed header from a copy whose options read as END.
-    const ihl = (skb.bytes[0] ?? 0) & 0x0f;
-    const fixed = ihl > 5 && skb.bytes.length >= ihl * 4 ? skb.bytes.slice(0, ihl * 4).fill(0, 20) : skb.bytes;
-    const { header } = decodeIpv4Header(fixed);
-    const checksumValid = checksumOk(skb.bytes, 0, header.ihl * 4);
+    // with Parameter Problem).
+    const { header, checksumValid } = decodeIpv4Header(skb.bytes, false);
     if (!checksumValid) {
       ns.emit('ip_rcv', 'drop', { dev: dev.name, reason: 'IP_CSUM' }, skb.pkt);
       return;

@@ -8,6 +8,7 @@
 import { Errno, KernelError } from '../net/errno.js';
 import { decodeIpv4Options, IPOPT_END, IPOPT_LSRR, IPOPT_NOOP, IPOPT_RA, IPOPT_RR, IPOPT_SSRR, IPOPT_TIMESTAMP, type Ipv4Option } from '../wire/ipv4-options.js';
 import type { Ipv4Addr } from '../wire/inet.js';
+import { read32, write32 } from '../wire/bytes.js';
 import { RT_SCOPE_LINK, RT_SCOPE_UNIVERSE } from './devinet.js';
 
 export const IPV4_HDR = 20;
@@ -132,7 +133,7 @@ function compileOrThrow(d: Uint8Array, isUnicast: AddrIsUnicast, rcv: RcvContext
           // From a socket: the pointer must be 4 and the route whole addresses; the first hop is taken out
           // (faddr) and the rest moves up, leaving the last slot for the final destination (ip_options_build).
           if (ptr !== 4 || optlen < 7 || (optlen - 3) & 3) bad(1);
-          faddr = getBe32(d, p + 3);
+          faddr = read32(d, p + 3);
           if (optlen > 7) d.copyWithin(p + 3, p + 7, p + optlen);
         }
         isStrictroute = d[p] === IPOPT_SSRR;
@@ -145,7 +146,7 @@ function compileOrThrow(d: Uint8Array, isUnicast: AddrIsUnicast, rcv: RcvContext
         if (ptr <= optlen) {
           if (ptr + 3 > optlen) bad(2);
           if (rcv) {
-            putBe32(d, p + ptr - 1, rcv.specDst());
+            write32(d, p + ptr - 1, rcv.specDst());
             changed = true;
           }
           d[p + 2] = ptr + 4;
@@ -169,7 +170,7 @@ function compileOrThrow(d: Uint8Array, isUnicast: AddrIsUnicast, rcv: RcvContext
             case IPOPT_TS_TSANDADDR:
               if (ptr + 7 > optlen) bad(2);
               if (rcv) {
-                putBe32(d, p + ptr - 1, rcv.specDst());
+                write32(d, p + ptr - 1, rcv.specDst());
                 timeptr = p + ptr + 3;
               }
               tsNeedaddr = true;
@@ -178,7 +179,7 @@ function compileOrThrow(d: Uint8Array, isUnicast: AddrIsUnicast, rcv: RcvContext
               break;
             case IPOPT_TS_PRESPEC: {
               if (ptr + 7 > optlen) bad(2);
-              if (isUnicast(getBe32(d, p + ptr - 1))) break; // someone else's address: nothing to stamp here
+              if (isUnicast(read32(d, p + ptr - 1))) break; // someone else's address: nothing to stamp here
               if (rcv) timeptr = p + ptr + 3;
               tsNeedtime = true;
               d[p + 2] = ptr + 8;
@@ -188,7 +189,7 @@ function compileOrThrow(d: Uint8Array, isUnicast: AddrIsUnicast, rcv: RcvContext
               break; // other flags: accepted on input, and from a CAP_NET_RAW caller
           }
           if (timeptr >= 0 && rcv) {
-            putBe32(d, timeptr, rcv.msSinceMidnight >>> 0);
+            write32(d, timeptr, rcv.msSinceMidnight >>> 0);
             changed = true;
           }
         } else if ((d[p + 3]! & 0xf) !== IPOPT_TS_PRESPEC) {
@@ -223,7 +224,7 @@ export function ipOptionsUndo(opt: IpOptions): Uint8Array {
   if (opt.srr) {
     const p = at(opt.srr);
     d.copyWithin(p + 7, p + 3, p + d[p + 1]! - 4);
-    putBe32(d, p + 3, opt.faddr);
+    write32(d, p + 3, opt.faddr);
   }
   if (opt.rrNeedaddr) {
     const p = at(opt.rr);
@@ -253,10 +254,10 @@ export function ipOptionsUndo(opt: IpOptions): Uint8Array {
 export function ipOptionsBuild(opt: IpOptions, daddr: Ipv4Addr, saddr: Ipv4Addr, msSinceMidnight: number): Ipv4Option[] {
   const d = opt.data.slice();
   const at = (off: number): number => off - IPV4_HDR;
-  if (opt.srr) putBe32(d, at(opt.srr) + d[at(opt.srr) + 1]! - 4, daddr);
-  if (opt.rrNeedaddr) putBe32(d, at(opt.rr) + d[at(opt.rr) + 2]! - 5, saddr);
-  if (opt.tsNeedaddr) putBe32(d, at(opt.ts) + d[at(opt.ts) + 2]! - 9, saddr);
-  if (opt.tsNeedtime) putBe32(d, at(opt.ts) + d[at(opt.ts) + 2]! - 5, msSinceMidnight >>> 0);
+  if (opt.srr) write32(d, at(opt.srr) + d[at(opt.srr) + 1]! - 4, daddr);
+  if (opt.rrNeedaddr) write32(d, at(opt.rr) + d[at(opt.rr) + 2]! - 5, saddr);
+  if (opt.tsNeedaddr) write32(d, at(opt.ts) + d[at(opt.ts) + 2]! - 9, saddr);
+  if (opt.tsNeedtime) write32(d, at(opt.ts) + d[at(opt.ts) + 2]! - 5, msSinceMidnight >>> 0);
   return decodeIpv4Options(d, 0, d.length);
 }
 
@@ -273,15 +274,4 @@ export function ipOptionsNexthop(opt: IpOptions | null, daddr: Ipv4Addr): Ipv4Ad
 /** inet_current_timestamp(): milliseconds since midnight UT — here since the simulation's start. */
 export function inetCurrentTimestamp(nowNs: number): number {
   return Math.floor(nowNs / 1_000_000) % 86_400_000;
-}
-
-export function getBe32(d: Uint8Array, o: number): Ipv4Addr {
-  return ((d[o]! << 24) | (d[o + 1]! << 16) | (d[o + 2]! << 8) | d[o + 3]!) >>> 0;
-}
-
-export function putBe32(d: Uint8Array, o: number, v: number): void {
-  d[o] = (v >>> 24) & 0xff;
-  d[o + 1] = (v >>> 16) & 0xff;
-  d[o + 2] = (v >>> 8) & 0xff;
-  d[o + 3] = v & 0xff;
 }

@@ -4,6 +4,7 @@
 // (ipOptionsCompileRcv, called by ip_rcv_options in ip_input.ts).
 
 import { formatIpv4, type Ipv4Addr } from '../wire/inet.js';
+import { read32, write32 } from '../wire/bytes.js';
 import { IPOPT_END } from '../wire/ipv4-options.js';
 import { ICMP_PARAMETERPROB } from '../wire/icmp.js';
 import { ipSendCheck } from '../wire/ipv4-fields.js';
@@ -11,7 +12,7 @@ import { RT_SCOPE_UNIVERSE } from './devinet.js';
 import { flow } from './fib-types.js';
 import { icmpSend } from './icmp.js';
 import type { InputSkb, IpInfo } from './ip_input.js';
-import { getBe32, IPOPT_TS_PRESPEC, IPV4_HDR, putBe32, type AddrIsUnicast, type IpOptions, type RcvOptions } from './ip_options.js';
+import { IPOPT_TS_PRESPEC, IPV4_HDR, type AddrIsUnicast, type IpOptions, type RcvOptions } from './ip_options.js';
 import type { Ipv4Netns } from './ipv4-netns.js';
 import { fibLookup, ipRouteInput, selectAddr, type Rtable } from './route.js';
 
@@ -45,12 +46,12 @@ export function ipOptionsRcvSrr(v4: Ipv4Netns, skb: InputSkb, info: IpInfo, rt: 
       ns.sim.trace.within(ev, () => icmpSend(v4, skb, info, rt, ICMP_PARAMETERPROB, 0, ((o + 2) << 24) >>> 0));
       return null;
     }
-    nexthop = getBe32(h, o + srrptr - 1);
+    nexthop = read32(h, o + srrptr - 1);
     const r = ipRouteInput(v4, nexthop, info.src, info.tos, skb.dev, info.protocol, { mark: skb.mark });
     if (!r.ok || (r.rt.type !== 'unicast' && r.rt.type !== 'local')) return drop('NEXTHOP_ROUTE', { nexthop: formatIpv4(nexthop), route: r.ok ? r.rt.type : r.reason });
     cur = r.rt;
     if (cur.type !== 'local') break;
-    putBe32(h, 16, nexthop);
+    write32(h, 16, nexthop);
     info.dst = nexthop;
     opt.isChanged = true;
   }
@@ -69,9 +70,9 @@ export function ipOptionsRcvSrr(v4: Ipv4Netns, skb: InputSkb, info: IpInfo, rt: 
  * output device), else inet_select_addr() on the output device toward the next hop.
  */
 function rtGetSource(v4: Ipv4Netns, h: Uint8Array, skb: InputSkb, rt: Rtable, outputRoute: boolean): Ipv4Addr {
-  if (outputRoute) return getBe32(h, 12);
-  const daddr = getBe32(h, 16);
-  const res = fibLookup(v4, flow({ daddr, saddr: getBe32(h, 12), oif: rt.dev.ifindex, iif: skb.dev.ifindex, tos: h[1]! & 0xfc, mark: skb.mark }));
+  if (outputRoute) return read32(h, 12);
+  const daddr = read32(h, 16);
+  const res = fibLookup(v4, flow({ daddr, saddr: read32(h, 12), oif: rt.dev.ifindex, iif: skb.dev.ifindex, tos: h[1]! & 0xfc, mark: skb.mark }));
   // fib_lookup_good_nhc(): a next hop on another device than oif does not match.
   if (res && (!res.nh || res.nh.dev === rt.dev)) return res.route.prefsrc || selectAddr(v4, res.nh?.dev ?? null, res.nh?.gw ?? 0, res.route.scope);
   return selectAddr(v4, rt.dev, rt.gw || daddr, RT_SCOPE_UNIVERSE);
@@ -84,7 +85,7 @@ function rtGetSource(v4: Ipv4Netns, h: Uint8Array, skb: InputSkb, rt: Rtable, ou
  */
 export function ipForwardOptions(v4: Ipv4Netns, h: Uint8Array, skb: InputSkb, rt: Rtable, opt: RcvOptions, outputRoute = false): void {
   if (opt.rrNeedaddr) {
-    putBe32(h, opt.rr + h[opt.rr + 2]! - 5, rtGetSource(v4, h, skb, rt, outputRoute));
+    write32(h, opt.rr + h[opt.rr + 2]! - 5, rtGetSource(v4, h, skb, rt, outputRoute));
     opt.isChanged = true;
   }
   if (opt.srrIsHit) {
@@ -93,17 +94,17 @@ export function ipForwardOptions(v4: Ipv4Netns, h: Uint8Array, skb: InputSkb, rt
     let srrptr = h[o + 2]!;
     for (; srrptr <= srrspace; srrptr += 4) {
       if (srrptr + 3 > srrspace) break;
-      if (getBe32(h, o + srrptr - 1) === opt.nexthop) break;
+      if (read32(h, o + srrptr - 1) === opt.nexthop) break;
     }
     if (srrptr + 3 <= srrspace) {
       opt.isChanged = true;
-      putBe32(h, 16, opt.nexthop);
-      putBe32(h, o + srrptr - 1, rtGetSource(v4, h, skb, rt, outputRoute));
+      write32(h, 16, opt.nexthop);
+      write32(h, o + srrptr - 1, rtGetSource(v4, h, skb, rt, outputRoute));
       h[o + 2] = srrptr + 4;
     } else v4.ns.emit('ip_forward_options', 'drop', { reason: 'Argh! Destination lost!' }, skb.pkt);
     // As in the kernel, timestamp-with-address is rewritten only here, for a source route hit.
     if (opt.tsNeedaddr) {
-      putBe32(h, opt.ts + h[opt.ts + 2]! - 9, rtGetSource(v4, h, skb, rt, outputRoute));
+      write32(h, opt.ts + h[opt.ts + 2]! - 9, rtGetSource(v4, h, skb, rt, outputRoute));
       opt.isChanged = true;
     }
   }
@@ -150,7 +151,7 @@ export function ipOptionsEcho(sopt: RcvOptions, hdr: Uint8Array, isUnicast: Addr
         if ((d[3]! & 0xf) !== IPOPT_TS_PRESPEC) {
           tsNeedtime = true;
           soffset += 4;
-        } else if (soffset + 7 <= optlen && !isUnicast(((d[soffset - 1]! << 24) | (d[soffset]! << 16) | (d[soffset + 1]! << 8) | d[soffset + 2]!) >>> 0)) {
+        } else if (soffset + 7 <= optlen && !isUnicast(read32(hdr, sopt.ts + soffset - 1))) {
           tsNeedtime = true;
           soffset += 8;
         }
@@ -169,10 +170,10 @@ export function ipOptionsEcho(sopt: RcvOptions, hdr: Uint8Array, isUnicast: Addr
     soffset -= 4;
     const d: number[] = [];
     if (soffset > 3) {
-      faddr = getBe32(hdr, start + soffset - 1);
+      faddr = read32(hdr, start + soffset - 1);
       for (soffset -= 4, doffset = 4; soffset > 3; soffset -= 4, doffset += 4) d.push(...hdr.subarray(start + soffset - 1, start + soffset + 3));
       // RFC 1812 requires to fix illegal source routes: the sender itself is not a hop back.
-      if (getBe32(hdr, 12) === getBe32(hdr, start + soffset + 3)) doffset -= 4;
+      if (read32(hdr, 12) === read32(hdr, start + soffset + 3)) doffset -= 4;
     }
     if (doffset > 3) {
       // doffset + 3 bytes: the hops back, then the slot ip_options_build() fills with the original source.

@@ -58,7 +58,7 @@ export interface LocalOutOptions {
 /** ip_local_out(): a locally built datagram leaves along `rt`. Returns the packet record id. */
 export function ipLocalOut(v4: Ipv4Netns, bytes: Uint8Array, rt: Rtable, opts: LocalOutOptions = {}): number {
   const { mcLoop } = opts;
-  return mcLoop === undefined ? localOut(v4, bytes, rt, true) : processContext(() => localOut(v4, bytes, rt, mcLoop));
+  return mcLoop === undefined ? localOut(v4, bytes, rt, true) : processContext(v4.ns.sim, () => localOut(v4, bytes, rt, mcLoop));
 }
 
 function localOut(v4: Ipv4Netns, bytes: Uint8Array, rt: Rtable, mcLoop: boolean): number {

@@ -230,7 +230,7 @@ export function ipmrMfcAdd(net: IpmrNet, mrt: MrTable, mfc: Mfcctl, mrtsock: boo
 function ipmrCacheResolve(net: IpmrNet, mrt: MrTable, uc: MfcUnres, c: MfcCache): void {
   const ev = net.ns.emit('ipmr_cache_resolve', 'call', { table: mrt.id, entry: sg(c.origin, c.mcastgrp), queued: uc.queue.length });
   net.ns.sim.trace.within(ev, () =>
-    processContext(() => {
+    processContext(net.ns.sim, () => {
       for (const q of uc.queue.splice(0)) ipMrForward(net, mrt, q.skb, q.info, c, false);
     }),
   );

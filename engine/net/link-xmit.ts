@@ -9,6 +9,7 @@ import { ipmrFibLookup, ipmrNetIfAny } from '../ipv4/ipmr-table.js';
 import { Errno, KernelError } from './errno.js';
 import type { NetDevice } from './netdevice.js';
 import type { Network } from './network.js';
+import type { Sim } from '../sim/sim.js';
 import { BROADCAST_MAC, isMulticastMac, macEquals, type PktType, type SkBuff } from './skbuff.js';
 
 /** dev_queue_xmit(): count, trace and hand the frame to the link. A down device drops it. */
@@ -111,23 +112,37 @@ function netifReceiveFrame(dev: NetDevice, frame: { pkt: number; bytes: Uint8Arr
 }
 
 /**
- * The one modelled CPU's bottom-half state. A system call (a socket's sendmsg, MRT_ADD_MFC) runs in
- * process context with BH enabled (processContext); the receive path runs in the NET_RX softirq
- * (netifReceiveSkb); everything else the simulation runs (timers) counts as softirq too. JS runs one
- * call stack, so counters suffice.
+ * The one modelled CPU's bottom-half state, one per simulation (a lab's nodes share a CPU, as they share
+ * the clock). A system call (a socket's sendmsg, MRT_ADD_MFC) runs in process context with BH enabled
+ * (processContext); the receive path runs in the NET_RX softirq (netifReceiveSkb); everything else the
+ * simulation runs (timers) counts as softirq too. JS runs one call stack, so counters suffice.
  */
-let taskDepth = 0;
-let softirqDepth = 0;
-/** The backlog while process_backlog runs from local_bh_enable() in process context; null otherwise. */
-let backlog: (() => void)[] | null = null;
+interface BottomHalves {
+  taskDepth: number;
+  softirqDepth: number;
+  /** The backlog while process_backlog runs from local_bh_enable() in process context; null otherwise. */
+  backlog: (() => void)[] | null;
+}
+
+const cpus = new WeakMap<Sim, BottomHalves>();
+
+function cpuOf(sim: Sim): BottomHalves {
+  let cpu = cpus.get(sim);
+  if (!cpu) {
+    cpu = { taskDepth: 0, softirqDepth: 0, backlog: null };
+    cpus.set(sim, cpu);
+  }
+  return cpu;
+}
 
 /** Runs a system call's work in process context: bottom halves enabled unless a softirq is already running. */
-export function processContext<T>(fn: () => T): T {
-  taskDepth++;
+export function processContext<T>(sim: Sim, fn: () => T): T {
+  const cpu = cpuOf(sim);
+  cpu.taskDepth++;
   try {
     return fn();
   } finally {
-    taskDepth--;
+    cpu.taskDepth--;
   }
 }
 
@@ -142,22 +157,23 @@ export function processContext<T>(fn: () => T): T {
  */
 export function netifRx(dev: NetDevice, skb: SkBuff, countRx = true): void {
   const sim = dev.ns.sim;
+  const cpu = cpuOf(sim);
   const cause = sim.trace.current;
   const rx = (): void => sim.trace.within(cause, () => netifReceiveSkb(dev, skb, countRx));
-  if (backlog) {
-    backlog.push(rx);
+  if (cpu.backlog) {
+    cpu.backlog.push(rx);
     return;
   }
-  if (taskDepth === 0 || softirqDepth > 0) {
+  if (cpu.taskDepth === 0 || cpu.softirqDepth > 0) {
     sim.schedule(0, rx);
     return;
   }
   const queue = [rx];
-  backlog = queue;
+  cpu.backlog = queue;
   try {
     for (let next = queue.shift(); next; next = queue.shift()) next();
   } finally {
-    backlog = null;
+    cpu.backlog = null;
   }
 }
 
@@ -173,10 +189,11 @@ export function netifReceiveSkb(dev: NetDevice, skb: SkBuff, countRx = true): vo
     dev.stats.rx_bytes += skb.bytes.length + statsHeaderLen(dev);
   }
   const ev = ns.emit('netif_receive_skb', 'rx', { dev: dev.name, pkt_type: skb.pktType, len: skb.bytes.length }, skb.pkt);
-  softirqDepth++;
+  const cpu = cpuOf(ns.sim);
+  cpu.softirqDepth++;
   try {
     ns.sim.trace.within(ev, () => ns.ipv4.ipRcv({ ...skb, dev }));
   } finally {
-    softirqDepth--;
+    cpu.softirqDepth--;
   }
 }

@@ -130,8 +130,10 @@ export function encodeIpv4(header: Ipv4HeaderInit, payload: Uint8Array = new Uin
 /**
  * Decodes only the header at the start of `bytes` (version, ihl, options) — for ICMP's quoted
  * header, whose datagram is cut short. Does not check tot_len against the bytes present.
+ * `parseOptions: false` leaves the options unread (`options` empty), as ip_rcv_core() does: they are
+ * ip_rcv_options()'s to judge.
  */
-export function decodeIpv4Header(bytes: Uint8Array): { header: Ipv4Header; checksumValid: boolean } {
+export function decodeIpv4Header(bytes: Uint8Array, parseOptions = true): { header: Ipv4Header; checksumValid: boolean } {
   const L = 'ipv4';
   needBytes(L, 'header', IPV4_MIN_HEADER, bytes.length, 0);
   const version = bytes[0]! >>> 4;
@@ -156,7 +158,7 @@ export function decodeIpv4Header(bytes: Uint8Array): { header: Ipv4Header; check
     checksum: read16(bytes, 10),
     src: read32(bytes, 12),
     dst: read32(bytes, 16),
-    options: decodeIpv4Options(bytes, IPV4_MIN_HEADER, headerLength),
+    options: parseOptions ? decodeIpv4Options(bytes, IPV4_MIN_HEADER, headerLength) : [],
   };
   return { header, checksumValid: checksumOk(bytes, 0, headerLength) };
 }

@@ -418,45 +418,24 @@ function noArg(arg: unknown, what: string): undefined {
   return undefined;
 }
 
-/** The editor's validators (workspace/topology-api.ts) report with TopologyInvalid; here it becomes EINVAL. */
-function editorArg<T>(f: () => T): T {
+/**
+ * The validators of the other API modules (workspace/topology-api.ts, guide-api.ts, state-api.ts, query-api.ts)
+ * report with their own error class (TopologyInvalid, GuideInvalid, StateInvalid, QueryInvalid); here it
+ * becomes EINVAL.
+ */
+function validatedBy<T>(errorClass: abstract new (...args: never[]) => Error, f: () => T): T {
   try {
     return f();
   } catch (e) {
-    if (e instanceof TopologyInvalid) invalid(e.message);
+    if (e instanceof errorClass) invalid(e.message);
     throw e;
   }
 }
 
-/** The guide's validators (guide-api.ts) report with GuideInvalid; here it becomes EINVAL. */
-function guideArg<T>(f: () => T): T {
-  try {
-    return f();
-  } catch (e) {
-    if (e instanceof GuideInvalid) invalid(e.message);
-    throw e;
-  }
-}
-
-/** The state views' validators (state-api.ts) report with StateInvalid; here it becomes EINVAL. */
-function stateArg<T>(f: () => T): T {
-  try {
-    return f();
-  } catch (e) {
-    if (e instanceof StateInvalid) invalid(e.message);
-    throw e;
-  }
-}
-
-/** The query console's validator (query-api.ts) reports with QueryInvalid; here it becomes EINVAL. */
-function queryArg<T>(f: () => T): T {
-  try {
-    return f();
-  } catch (e) {
-    if (e instanceof QueryInvalid) invalid(e.message);
-    throw e;
-  }
-}
+const editorArg = <T>(f: () => T): T => validatedBy(TopologyInvalid, f);
+const guideArg = <T>(f: () => T): T => validatedBy(GuideInvalid, f);
+const stateArg = <T>(f: () => T): T => validatedBy(StateInvalid, f);
+const queryArg = <T>(f: () => T): T => validatedBy(QueryInvalid, f);
 
 export const VALIDATORS: { [M in ApiMethod]: (arg: unknown) => ApiArg<M> } = {
   runQuery: (arg) => queryArg(() => validateRunQuery(arg)),

@@ -4,6 +4,8 @@
 // the MFC entry, and the later packets fan out without it.
 
 import type { MemorySink } from '../../engine/sim/trace.js';
+import { read32 } from '../../engine/wire/bytes.js';
+import { parseIpv4 } from '../../engine/wire/inet.js';
 import { MAX_JOURNEY_EVENTS, type JourneyView } from './guide-api.js';
 
 const IPPROTO_IGMP = 2;
@@ -18,18 +20,6 @@ export interface GroupJourneyRequest {
   source?: string;
 }
 
-export function parseQuad(s: string): number | null {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(s);
-  if (!m) return null;
-  const b = m.slice(1).map(Number);
-  if (b.some((x) => x > 255)) return null;
-  return ((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0;
-}
-
-function addr(bytes: Uint8Array, at: number): number {
-  return ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>> 0;
-}
-
 /** Journeys of many packets at once (TraceQuery.journeys: one pass over the packet records for all). */
 export interface JourneyBatch {
   journeys(pkts: readonly number[]): (JourneyView | null)[];
@@ -41,15 +31,15 @@ export interface JourneyBatch {
  * a per-packet function (TraceQuery.journey) gives the same chart, one scan of the records per datagram.
  */
 export function groupJourney(sink: MemorySink, req: GroupJourneyRequest, journeys: JourneyBatch | ((pkt: number) => JourneyView | null)): JourneyView {
-  const group = parseQuad(req.group);
-  const source = req.source === undefined ? null : parseQuad(req.source);
+  const group = parseIpv4(req.group);
+  const source = req.source === undefined ? null : parseIpv4(req.source);
   const roots: number[] = [];
   for (const [id, p] of sink.packets) {
     if (p.origin !== null || p.bytes.length < 20 || p.bytes[0]! >> 4 !== 4) continue;
-    if (addr(p.bytes, 16) !== group) continue;
+    if (read32(p.bytes, 16) !== group) continue;
     // An IGMPv1/v2 report is addressed to its group too, but it is a host talking to routers, not traffic.
     if (p.bytes[9] === IPPROTO_IGMP) continue;
-    if (source !== null && addr(p.bytes, 12) !== source) continue;
+    if (source !== null && read32(p.bytes, 12) !== source) continue;
     roots.push(id);
   }
   roots.sort((a, b) => sink.packets.get(a)!.t - sink.packets.get(b)!.t || a - b);

@@ -6,15 +6,11 @@
 //           └eth2── h3   └eth2── h4
 
 import { describe, expect, it } from 'vitest';
-import type { DaemonLab } from './lab.js';
 import { startProxies, tree } from './topologies.js';
 
 const G = '239.1.1.1';
 /** Oifs of the router's MFC entries for the source 10.0.0.10 (the proxies' own reports to G loop back into
  *  ipmr and leave unresolved entries for their own addresses for 10 s; those are not routes). */
-const oifs = (lab: DaemonLab, node: string): string[] =>
-  lab.cat(node, '/proc/net/ip_mr_cache').split('\n').filter((l) => / 0A00000A /.test(l)).map((l) => l.trim().split(/\s+/).slice(6).join(' '));
-const vifPktsIn = (lab: DaemonLab, node: string, vif: number): number => Number(lab.cat(node, '/proc/net/ip_mr_vif').split('\n')[vif + 1]!.trim().split(/\s+/)[3]);
 
 describe('igmpproxy.ts: two proxies in a tree', () => {
   it('forwards to exactly the joined receivers, prunes on leave, grafts on a late join', async () => {
@@ -33,21 +29,21 @@ describe('igmpproxy.ts: two proxies in a tree', () => {
     lab.run(500);
     expect([h2.got(), h3.got(), h4.got()]).toEqual([[1, 1, 1], [1, 1, 1], []]);
     // p1 forwards to p2 (VIF 1) and h3 (VIF 2) at TTL threshold 1; p2 only to h2 (VIF 1).
-    expect(oifs(lab, 'p1')).toEqual(['1:1 2:1']);
-    expect(oifs(lab, 'p2')).toEqual(['1:1']);
+    expect(lab.oifs('p1')).toEqual(['1:1 2:1']);
+    expect(lab.oifs('p2')).toEqual(['1:1']);
 
     // h2 leaves: p2 asks twice (1 s apart), forgets the group, deletes its entry and leaves upstream;
     // p1 (quickleave) then stops sending down eth1 at once.
     h2.leave();
     lab.run(5000);
     expect(lab.logs('p2')).toContain(`left ${G} upstream on eth0`);
-    expect(oifs(lab, 'p1')).toEqual(['2:1']);
-    expect(oifs(lab, 'p2')).toEqual([]);
-    const p2In = vifPktsIn(lab, 'p2', 0);
+    expect(lab.oifs('p1')).toEqual(['2:1']);
+    expect(lab.oifs('p2')).toEqual([]);
+    const p2In = lab.vifPktsIn('p2', 0);
     lab.send('src', 'eth0', G, 2, 2);
     lab.run(500);
     expect([h2.got(), h3.got(), h4.got()]).toEqual([[1, 1, 1], [1, 1, 1, 2, 2], []]);
-    expect(vifPktsIn(lab, 'p2', 0)).toBe(p2In); // the pruned link carried nothing
+    expect(lab.vifPktsIn('p2', 0)).toBe(p2In); // the pruned link carried nothing
 
     // h4 joins late: p2 joins upstream again, p1 adds eth1 back, the known source's entry is reinstalled.
     h4.join();
@@ -55,7 +51,7 @@ describe('igmpproxy.ts: two proxies in a tree', () => {
     lab.send('src', 'eth0', G, 3);
     lab.run(500);
     expect([h2.got(), h3.got(), h4.got()]).toEqual([[1, 1, 1], [1, 1, 1, 2, 2, 3], [3]]);
-    expect(oifs(lab, 'p2')).toEqual(['2:1']);
+    expect(lab.oifs('p2')).toEqual(['2:1']);
 
     // Past the 260 s membership timeout: only the hosts' answers to the general queries keep it alive.
     lab.run(400_000);
@@ -70,7 +66,7 @@ describe('igmpproxy.ts: two proxies in a tree', () => {
     await startProxies(lab);
     const h3 = lab.receiver('h3', 'eth0', G);
     lab.run(11_000);
-    expect(oifs(lab, 'p1')).toEqual([]); // no source yet, so no entry
+    expect(lab.oifs('p1')).toEqual([]); // no source yet, so no entry
     lab.send('src', 'eth0', G, 1);
     lab.run(500);
     expect(h3.got()).toEqual([1]);
@@ -78,7 +74,7 @@ describe('igmpproxy.ts: two proxies in a tree', () => {
     lab.ip('h3', 'link set eth0 down');
     lab.run(270_000);
     expect(lab.logs('p1')).toContain(`${G}: no members left on eth2`);
-    expect(oifs(lab, 'p1')).toEqual([]);
+    expect(lab.oifs('p1')).toEqual([]);
     expect(lab.exits()).toEqual([]);
   }, 60_000);
 

@@ -64,6 +64,16 @@ export class DaemonLab {
     return runCommandLine(this.net.node(node), `cat ${path}`).stdout;
   }
 
+  /** The Oifs column of `node`'s /proc/net/ip_mr_cache entries from the source 10.0.0.10 (e.g. '1:1 2:1'). */
+  oifs(node: string): string[] {
+    return this.cat(node, '/proc/net/ip_mr_cache').split('\n').filter((l) => / 0A00000A /.test(l)).map((l) => l.trim().split(/\s+/).slice(6).join(' '));
+  }
+
+  /** PktsIn of VIF `vif` in `node`'s /proc/net/ip_mr_vif. */
+  vifPktsIn(node: string, vif: number): number {
+    return Number(this.cat(node, '/proc/net/ip_mr_vif').split('\n')[vif + 1]!.trim().split(/\s+/)[3]);
+  }
+
   async start(node: string, file: string, files: Record<string, string> = {}, args: string[] = []): Promise<Daemon> {
     const d = Daemon.start(await loadQuickJS(), this.net.node(node), { file, source: daemonSource(file), files, args });
     if (d.exit) throw new Error(d.exit.message);

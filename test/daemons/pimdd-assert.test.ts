@@ -14,8 +14,6 @@ const G = '239.3.3.3';
 const S = '10.0.0.10';
 
 /** Oifs of a router's (S, G) entry, as /proc/net/ip_mr_cache shows them. */
-const oifs = (lab: DaemonLab, node: string): string[] =>
-  lab.cat(node, '/proc/net/ip_mr_cache').split('\n').filter((l) => / 0A00000A /.test(l)).map((l) => l.trim().split(/\s+/).slice(6).join(' '));
 
 /** PIM Asserts a node's PIM socket received, decoded from the bytes in the trace. */
 function assertsReceived(lab: DaemonLab, node: string): { from: string; group: string; source: string; pref: number; metric: number; checksumOk: boolean }[] {
@@ -41,7 +39,7 @@ describe('pimdd.ts: Assert elects one forwarder per LAN', () => {
     await startForwarders(lab);
     const h = lab.receiver('h', 'eth0', G);
     lab.run(11_000);
-    expect(oifs(lab, 'ra')).toEqual([]);
+    expect(lab.oifs('ra')).toEqual([]);
 
     lab.send('src', 'eth0', G, 1, 3);
     lab.run(1000);
@@ -58,8 +56,8 @@ describe('pimdd.ts: Assert elects one forwarder per LAN', () => {
     expect(lab.logs('rb')).toContain(`assert (${S}, ${G}) on eth1 lost to 10.5.0.1: it forwards there, not us`);
     expect(lab.logs('ra').filter((l) => l.includes('lost to'))).toEqual([]);
     // The loser took the LAN out of its entry, so with nothing left to forward it pruned upstream.
-    expect(oifs(lab, 'ra')).toEqual(['1:1']);
-    expect(oifs(lab, 'rb')).toEqual(['']);
+    expect(lab.oifs('ra')).toEqual(['1:1']);
+    expect(lab.oifs('rb')).toEqual(['']);
     expect(lab.logs('rb')).toContain(`prune (${S}, ${G}) sent to 10.2.0.1`);
 
     // From now on each datagram reaches h once.
@@ -78,7 +76,7 @@ describe('pimdd.ts: Assert elects one forwarder per LAN', () => {
     lab.run(175_000);
     expect(lab.logs('rb')).toContain(`assert (${S}, ${G}) on eth1 timed out`);
     expect(lab.logs('rb')).toContain(`graft (${S}, ${G}) sent to 10.2.0.1`);
-    expect(oifs(lab, 'rb')).toEqual(['1:1']);
+    expect(lab.oifs('rb')).toEqual(['1:1']);
     lab.send('src', 'eth0', G, 4, 2);
     lab.run(1000);
     expect(h.got().filter((x) => x === 4)).toEqual([4, 4]);
@@ -92,14 +90,14 @@ describe('pimdd.ts: Assert elects one forwarder per LAN', () => {
     lab.run(11_000);
     lab.send('src', 'eth0', G, 1, 3);
     lab.run(1000);
-    expect(oifs(lab, 'rb')).toEqual(['']);
+    expect(lab.oifs('rb')).toEqual(['']);
     lab.ip('ra', 'link set eth1 down');
     lab.run(88_000); // t = 100 s
-    expect(oifs(lab, 'rb')).toEqual(['']); // ra's last Hello on the LAN (at start) holds until 105 s
+    expect(lab.oifs('rb')).toEqual(['']); // ra's last Hello on the LAN (at start) holds until 105 s
     lab.run(10_000);
     expect(lab.logs('rb')).toContain(`assert (${S}, ${G}) on eth1 forgotten: winner 10.5.0.1 is gone or restarted`);
     expect(lab.logs('rb').filter((l) => l.includes('timed out'))).toEqual([]);
-    expect(oifs(lab, 'rb')).toEqual(['1:1']);
+    expect(lab.oifs('rb')).toEqual(['1:1']);
     lab.send('src', 'eth0', G, 2, 2);
     lab.run(1000);
     expect(h.got().filter((x) => x === 2)).toEqual([2, 2]);
@@ -117,7 +115,7 @@ describe('pimdd.ts: Assert elects one forwarder per LAN', () => {
     expect(lab.logs('ra')).toContain(`assert (${S}, ${G}) on eth1 lost to 10.5.0.2: it forwards there, not us`);
     expect(lab.logs('rb').filter((l) => l.includes('lost to'))).toEqual([]);
     expect(assertsReceived(lab, 'ra').map((a) => [a.from, a.pref, a.metric])).toContainEqual(['10.5.0.2', 101, 10]);
-    expect([oifs(lab, 'ra'), oifs(lab, 'rb')]).toEqual([[''], ['1:1']]);
+    expect([lab.oifs('ra'), lab.oifs('rb')]).toEqual([[''], ['1:1']]);
 
     // A steady stream: once each, while the Assert holds.
     for (let i = 0; i < 17; i++) {
@@ -136,7 +134,7 @@ describe('pimdd.ts: Assert elects one forwarder per LAN', () => {
     expect(lab.logs('ra')).toContain(`assert (${S}, ${G}) on eth1 timed out`);
     expect(lab.logs('ra').filter((l) => l.includes('lost to 10.5.0.2'))).toHaveLength(2);
     expect(wrongVifUpcalls(lab, 'ra') + wrongVifUpcalls(lab, 'rb')).toBeGreaterThan(wrongVifs);
-    expect([oifs(lab, 'ra'), oifs(lab, 'rb')]).toEqual([[''], ['1:1']]);
+    expect([lab.oifs('ra'), lab.oifs('rb')]).toEqual([[''], ['1:1']]);
     expect(lab.exits()).toEqual([]);
   }, 60_000);
 

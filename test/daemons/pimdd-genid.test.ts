@@ -6,14 +6,11 @@
 
 import { describe, expect, it } from 'vitest';
 import type { DaemonLab } from './lab.js';
-import { startRouters, triangle } from './topologies.js';
+import { prunedTriangle } from './topologies.js';
 
 const G = '239.2.2.2';
 const S = '10.0.0.10';
 
-const oifs = (lab: DaemonLab, node: string): string[] =>
-  lab.cat(node, '/proc/net/ip_mr_cache').split('\n').filter((l) => / 0A00000A /.test(l)).map((l) => l.trim().split(/\s+/).slice(6).join(' '));
-const pktsIn = (lab: DaemonLab, node: string, vif: number): number => Number(lab.cat(node, '/proc/net/ip_mr_vif').split('\n')[vif + 1]!.trim().split(/\s+/)[3]);
 
 /** The Generation IDs in the Hellos `node` received from `from`, in order, read from the packet bytes. */
 function genIdsHeard(lab: DaemonLab, node: string, from: string): number[] {
@@ -36,20 +33,9 @@ async function restart(lab: DaemonLab, node: string): Promise<void> {
 }
 const crashes = (lab: DaemonLab): string[] => lab.daemons.filter((d) => d.exit && d.exit.reason !== 'killed').map((d) => d.exit!.message);
 
-async function prunedTriangle(): Promise<{ lab: DaemonLab; h2: ReturnType<DaemonLab['receiver']> }> {
-  const lab = triangle();
-  await startRouters(lab);
-  const h2 = lab.receiver('h2', 'eth0', G);
-  lab.run(11_000);
-  lab.send('src', 'eth0', G, 1);
-  lab.run(500);
-  expect(oifs(lab, 'r1')).toEqual(['1:1']); // r3 pruned
-  return { lab, h2 };
-}
-
 describe('pimdd.ts: generation IDs', () => {
   it('an upstream router that restarts forgot the Prune: the downstream router sees the new GenID and prunes again at once', async () => {
-    const { lab, h2 } = await prunedTriangle();
+    const { lab, h2 } = await prunedTriangle(G);
     lab.run(20_000);
     await restart(lab, 'r1');
     lab.run(1000);
@@ -59,29 +45,29 @@ describe('pimdd.ts: generation IDs', () => {
     expect(lab.logs('r2')).toContain('neighbor 10.1.0.1 on eth0 restarted (new generation ID)');
     expect(lab.logs('r3')).toContain(`prune (${S}, ${G}) sent to 10.3.0.1 again: it restarted`);
     // The new r1 built (S,G) state from that Prune before any data: the next datagram does not flood r3.
-    expect(oifs(lab, 'r1')).toEqual(['1:1']);
-    const r3In = pktsIn(lab, 'r3', 0);
+    expect(lab.oifs('r1')).toEqual(['1:1']);
+    const r3In = lab.vifPktsIn('r3', 0);
     lab.send('src', 'eth0', G, 2);
     lab.run(500);
-    expect(pktsIn(lab, 'r3', 0)).toBe(r3In);
+    expect(lab.vifPktsIn('r3', 0)).toBe(r3In);
     expect(h2.got()).toEqual([1, 2]);
     expect(crashes(lab)).toEqual([]);
   });
 
   it('a downstream router that restarts forgot it pruned: its upstream forgets the Prune too, floods, and the new daemon prunes', async () => {
-    const { lab } = await prunedTriangle();
+    const { lab } = await prunedTriangle(G);
     lab.run(20_000);
     const r3Prunes = lab.logs('r3').filter((l) => l.startsWith('prune')).length;
     await restart(lab, 'r3');
     lab.run(1000);
     expect(lab.logs('r1')).toContain('neighbor 10.3.0.2 on eth2 restarted (new generation ID)');
-    expect(oifs(lab, 'r1')).toEqual(['1:1 2:1']);
-    const r3In = pktsIn(lab, 'r3', 0);
+    expect(lab.oifs('r1')).toEqual(['1:1 2:1']);
+    const r3In = lab.vifPktsIn('r3', 0);
     lab.send('src', 'eth0', G, 2);
     lab.run(500);
-    expect(pktsIn(lab, 'r3', 0)).toBe(r3In + 1); // the flood reached the new r3 ...
+    expect(lab.vifPktsIn('r3', 0)).toBe(r3In + 1); // the flood reached the new r3 ...
     expect(lab.logs('r3').filter((l) => l.startsWith('prune'))).toHaveLength(r3Prunes + 1); // ... which pruned
-    expect(oifs(lab, 'r1')).toEqual(['1:1']);
+    expect(lab.oifs('r1')).toEqual(['1:1']);
     expect(crashes(lab)).toEqual([]);
   });
 });

@@ -17,9 +17,6 @@ import { startRouters, triangle } from './topologies.js';
 const G = '239.2.2.2';
 const S = '10.0.0.10';
 
-const oifs = (lab: DaemonLab, node: string): string[] =>
-  lab.cat(node, '/proc/net/ip_mr_cache').split('\n').filter((l) => / 0A00000A /.test(l)).map((l) => l.trim().split(/\s+/).slice(6).join(' '));
-const pktsIn = (lab: DaemonLab, node: string, vif: number): number => Number(lab.cat(node, '/proc/net/ip_mr_vif').split('\n')[vif + 1]!.trim().split(/\s+/)[3]);
 
 /** PIM messages of one type `node` received, as (source address, PIM bytes). */
 function pimReceived(lab: DaemonLab, node: string, type: number): { from: string; pim: Uint8Array }[] {
@@ -44,15 +41,15 @@ describe('pimdd.ts -r: State Refresh', () => {
 
     lab.send('src', 'eth0', G, 1);
     lab.run(500);
-    expect(oifs(lab, 'r1')).toEqual(['1:1']);
-    const r3In = pktsIn(lab, 'r3', 0);
+    expect(lab.oifs('r1')).toEqual(['1:1']);
+    const r3In = lab.vifPktsIn('r3', 0);
     // A steady stream (1 packet / 10 s) for 300 s: longer than a Prune's 210 s holdtime.
     for (let t = 0; t < 30; t++) {
       lab.send('src', 'eth0', G, 2);
       lab.run(10_000);
     }
-    expect(pktsIn(lab, 'r3', 0)).toBe(r3In); // never flooded again
-    expect(oifs(lab, 'r1')).toEqual(['1:1']);
+    expect(lab.vifPktsIn('r3', 0)).toBe(r3In); // never flooded again
+    expect(lab.oifs('r1')).toEqual(['1:1']);
     expect(lab.logs('r3').filter((l) => l.startsWith('prune'))).toEqual([`prune (${S}, ${G}) sent to 10.3.0.1`]);
     expect(lab.logs('r1')).toContain(`state refresh (${S}, ${G}) sent on eth1, eth2 (P)`);
     expect(lab.logs('r3').filter((l) => l === `state refresh (${S}, ${G}) from 10.3.0.1 (P)`).length).toBeGreaterThanOrEqual(4);
@@ -85,7 +82,7 @@ describe('pimdd.ts -r: State Refresh', () => {
     lab.run(11_000);
     lab.send('src', 'eth0', G, 1);
     lab.run(500);
-    expect(oifs(lab, 'r1')).toEqual(['1:1']);
+    expect(lab.oifs('r1')).toEqual(['1:1']);
     // A second program on r1 sends one State Refresh to r3 with the P bit clear, as an upstream router that
     // lost its prune state would (the other ways to lose it, a restart, are caught earlier by the GenID).
     const sr = [0x29, 0, 0, 0, 1, 0, 0, 32, ...G.split('.').map(Number), 1, 0, ...S.split('.').map(Number), 1, 0, 10, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 24, 16, 0, 60];

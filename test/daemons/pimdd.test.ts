@@ -7,14 +7,11 @@
 
 import { describe, expect, it } from 'vitest';
 import { DaemonLab } from './lab.js';
-import { startRouters, triangle } from './topologies.js';
+import { prunedTriangle, startRouters, triangle } from './topologies.js';
 
 const G = '239.2.2.2';
 
 /** Oifs of a router's (10.0.0.10, G) entry, as /proc/net/ip_mr_cache shows them. */
-const oifs = (lab: DaemonLab, node: string): string[] =>
-  lab.cat(node, '/proc/net/ip_mr_cache').split('\n').filter((l) => / 0A00000A /.test(l)).map((l) => l.trim().split(/\s+/).slice(6).join(' '));
-const pktsIn = (lab: DaemonLab, node: string, vif: number): number => Number(lab.cat(node, '/proc/net/ip_mr_vif').split('\n')[vif + 1]!.trim().split(/\s+/)[3]);
 
 describe('pimdd.ts: dense mode on three routers', () => {
   it('floods, prunes the branch without members, grafts it back on a late join, prunes again on leave', async () => {
@@ -31,20 +28,20 @@ describe('pimdd.ts: dense mode on three routers', () => {
     lab.run(500);
     expect([h2.got(), h3.got()]).toEqual([[1, 1, 1], []]);
     expect(lab.logs('r3')).toContain(`prune (10.0.0.10, ${G}) sent to 10.3.0.1`);
-    expect(oifs(lab, 'r1')).toEqual(['1:1']);
-    expect(oifs(lab, 'r3')).toEqual(['']);
-    const r3In = pktsIn(lab, 'r3', 0);
+    expect(lab.oifs('r1')).toEqual(['1:1']);
+    expect(lab.oifs('r3')).toEqual(['']);
+    const r3In = lab.vifPktsIn('r3', 0);
     expect(r3In).toBeGreaterThan(0); // the flood did reach r3 before the prune
     lab.send('src', 'eth0', G, 2, 2);
     lab.run(500);
-    expect(pktsIn(lab, 'r3', 0)).toBe(r3In); // pruned: nothing more on r1–r3
+    expect(lab.vifPktsIn('r3', 0)).toBe(r3In); // pruned: nothing more on r1–r3
     expect(h2.got()).toEqual([1, 1, 1, 2, 2]);
 
     // h3 joins: r3 grafts, r1 acknowledges and forwards on eth2 again, without waiting for the prune to end.
     h3.join();
     lab.run(1000);
     expect(lab.logs('r3')).toContain(`graft (10.0.0.10, ${G}) sent to 10.3.0.1`);
-    expect(oifs(lab, 'r1')).toEqual(['1:1 2:1']);
+    expect(lab.oifs('r1')).toEqual(['1:1 2:1']);
     lab.send('src', 'eth0', G, 3);
     lab.run(500);
     expect([h2.got().at(-1), h3.got()]).toEqual([3, [3]]);
@@ -56,23 +53,17 @@ describe('pimdd.ts: dense mode on three routers', () => {
     h2.leave();
     lab.run(3000);
     expect(lab.logs('r2')).toContain(`prune (10.0.0.10, ${G}) sent to 10.1.0.1`);
-    expect(oifs(lab, 'r1')).toEqual(['2:1']);
-    const r2In = pktsIn(lab, 'r2', 0);
+    expect(lab.oifs('r1')).toEqual(['2:1']);
+    const r2In = lab.vifPktsIn('r2', 0);
     lab.send('src', 'eth0', G, 4);
     lab.run(500);
-    expect(pktsIn(lab, 'r2', 0)).toBe(r2In);
+    expect(lab.vifPktsIn('r2', 0)).toBe(r2In);
     expect([h2.got().at(-1), h3.got()]).toEqual([3, [3, 4]]);
     expect(lab.exits()).toEqual([]);
   }, 60_000);
 
   it('a prune lasts its holdtime (210 s): then the flood resumes and the branch prunes again', async () => {
-    const lab = triangle();
-    await startRouters(lab);
-    const h2 = lab.receiver('h2', 'eth0', G);
-    lab.run(11_000);
-    lab.send('src', 'eth0', G, 1);
-    lab.run(500);
-    expect(oifs(lab, 'r1')).toEqual(['1:1']);
+    const { lab, h2 } = await prunedTriangle(G);
     // A steady stream (1 packet/10 s) keeps the entries alive while r3's prune runs out.
     for (let t = 0; t < 25; t++) {
       lab.send('src', 'eth0', G, 2);
@@ -83,7 +74,7 @@ describe('pimdd.ts: dense mode on three routers', () => {
     expect(r3.slice(1)).toContain(`prune (10.0.0.10, ${G}) sent to 10.3.0.1 again: data still arrives`);
     // Between the prune and its expiry r3 got nothing; the count is the flood before it plus the one after.
     // (prune at 0.5 s, expiry at 210.5 s, data at 220 and 230 s, r3's next check at 240 s prunes again).
-    expect(pktsIn(lab, 'r3', 0)).toBe(3);
+    expect(lab.vifPktsIn('r3', 0)).toBe(3);
     expect(h2.got().length).toBe(26);
     expect(lab.exits()).toEqual([]);
   }, 60_000);
@@ -106,7 +97,7 @@ describe('pimdd.ts: dense mode on three routers', () => {
     expect(lab.logs('r3')).toContain(`prune (10.0.0.10, ${G}) sent to 10.1.0.1`);
     expect(lab.logs('r2')).toContain(`join (10.0.0.10, ${G}) sent to 10.1.0.1: overriding 10.1.0.3's prune`);
     expect(lab.logs('r1')).toContain(`prune (10.0.0.10, ${G}) on eth1 overridden by 10.1.0.2`);
-    expect(oifs(lab, 'r1')).toEqual(['1:1']);
+    expect(lab.oifs('r1')).toEqual(['1:1']);
     lab.send('src', 'eth0', G, 2);
     lab.run(500);
     expect(h2.got()).toEqual([1, 2]);
@@ -115,9 +106,9 @@ describe('pimdd.ts: dense mode on three routers', () => {
     h2.leave();
     lab.run(2500);
     expect(lab.logs('r2')).toContain(`prune (10.0.0.10, ${G}) sent to 10.1.0.1`);
-    expect(oifs(lab, 'r1')).toEqual(['1:1']); // still pending
+    expect(lab.oifs('r1')).toEqual(['1:1']); // still pending
     lab.run(3000);
-    expect(oifs(lab, 'r1')).toEqual(['']);
+    expect(lab.oifs('r1')).toEqual(['']);
     expect(lab.exits()).toEqual([]);
   });
 

@@ -1,6 +1,7 @@
 // The daemon scenario topologies, shared by each daemon's test and by the fingerprint test.
 
-import { DaemonLab } from './lab.js';
+import { expect } from 'vitest';
+import { DaemonLab, type Receiver } from './lab.js';
 
 /** igmpproxy: src ── p1 ─eth1── p2 ─eth1── h2; p1 ─eth2── h3; p2 ─eth2── h4. */
 const P1_CONF = `# upper proxy: the source's LAN is upstream
@@ -56,6 +57,21 @@ export function triangle(seed = 1): DaemonLab {
 
 export async function startRouters(lab: DaemonLab, args: string[] = []): Promise<void> {
   for (const r of ['r1', 'r2', 'r3']) await lab.start(r, 'pimdd.ts', {}, args);
+}
+
+/**
+ * The triangle with pimdd on its routers, h2 a member of `group`, and the flood of src's first datagram
+ * pruned back: r3 (no member) has pruned, so r1 forwards on eth1 only.
+ */
+export async function prunedTriangle(group: string): Promise<{ lab: DaemonLab; h2: Receiver }> {
+  const lab = triangle();
+  await startRouters(lab);
+  const h2 = lab.receiver('h2', 'eth0', group);
+  lab.run(11_000);
+  lab.send('src', 'eth0', group, 1);
+  lab.run(500);
+  expect(lab.oifs('r1')).toEqual(['1:1']); // r3 pruned
+  return { lab, h2 };
 }
 
 

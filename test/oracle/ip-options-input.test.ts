@@ -11,6 +11,7 @@ import { destroyAllLabs, oracleGate } from './harness.js';
 import { mfcctlHex, runEngine, runKernel, type Op, type OpResult } from './ipmr-ops.js';
 import { IP, initVifs, set, topology } from './ipmr-lab.js';
 import { IP_OPTIONS, MRT_ADD_MFC } from '../../engine/socket/constants.js';
+import { fromHex } from '../../engine/wire/hex.js';
 
 const gate = oracleGate();
 if (!gate.ok) console.log(`IP options input kernel-oracle tests skipped: ${gate.reason}`);
@@ -18,12 +19,6 @@ if (!gate.ok) console.log(`IP options input kernel-oracle tests skipped: ${gate.
 const PROTO = 253; // experimental: no protocol handler on either side, only the raw sockets
 const hex = (...b: number[]): string => b.map((x) => x.toString(16).padStart(2, '0')).join('');
 const a4 = (s: string): number[] => s.split('.').map(Number);
-
-function unhex(s: string): Uint8Array {
-  const out = new Uint8Array(s.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(s.slice(2 * i, 2 * i + 2), 16);
-  return out;
-}
 
 function checksumOk(h: Uint8Array): boolean {
   let sum = 0;
@@ -67,7 +62,7 @@ function maskHeader(b: Uint8Array, at: number): string {
 }
 
 function normaliseMsg(m: string): string {
-  const b = unhex(m);
+  const b = fromHex(m);
   const ihl = (b[0]! & 15) * 4;
   const csum = maskHeader(b, 0);
   let inner = '';

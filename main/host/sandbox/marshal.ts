@@ -2,6 +2,7 @@
 // passes to setsockopt (field names as in <linux/mroute.h> and <netinet/in.h>) ↔ the engine's structs.
 // Everything here reads plain JSON values that came out of the guest: nothing is trusted.
 
+import { fromHex } from '../../../engine/wire/hex.js';
 import * as C from '../../../engine/socket/constants.js';
 import { Errno, KernelError } from '../../../engine/net/errno.js';
 import type { SockoptValue } from '../../../engine/socket/sockopt.js';
@@ -118,7 +119,7 @@ export function sockoptIn(level: number, optname: number, value: unknown): Socko
   if (typeof value === 'boolean' || typeof value === 'string') return value;
   if (!isObject(value)) throw new ApiUsageError(`setsockopt(${optionName(level, optname)}): unsupported value ${describe(value)}`);
   // A Uint8Array (the prelude sends its hex): the option's bytes as C would pass them (IP_OPTIONS).
-  if (typeof value.$bytes === 'string' && /^(?:[0-9a-f]{2})*$/.test(value.$bytes)) return Uint8Array.from(value.$bytes.match(/../g) ?? [], (h) => parseInt(h, 16));
+  if (typeof value.$bytes === 'string' && /^(?:[0-9a-f]{2})*$/.test(value.$bytes)) return fromHex(value.$bytes);
   if (level === C.IPPROTO_IP) {
     switch (optname) {
       case C.MRT_ADD_VIF:

@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { ApiError, parseRequest } from '../../../main/host/api.js';
 import { AppService } from '../../../main/host/app-service.js';
 import { openLabFile } from '../../../main/host/lab/open-lab.js';
-import { groupJourney, MAX_GROUP_PACKETS, parseQuad } from '../../../main/host/group-journey.js';
+import { groupJourney, MAX_GROUP_PACKETS } from '../../../main/host/group-journey.js';
+import { parseIpv4 } from '../../../engine/wire/inet.js';
 import { TraceQuery } from '../../../main/host/trace-query.js';
 import { MemorySink, type TraceEvent } from '../../../engine/sim/trace.js';
 
@@ -63,8 +64,8 @@ function datagram(src: number, dst: number, protocol = 17): Uint8Array {
   return b;
 }
 
-const G = parseQuad('239.1.1.1')!;
-const S = parseQuad('10.1.0.10')!;
+const G = parseIpv4('239.1.1.1')!;
+const S = parseIpv4('10.1.0.10')!;
 
 /**
  * Two datagrams A and B to G whose copies are recorded interleaved (B's copy before A's at every hop), and
@@ -135,7 +136,7 @@ describe('TraceQuery.journeys (one pass for many packets)', () => {
 
   it('leaves out IGMP reports addressed to the group (a v2 report goes to the group it reports)', () => {
     const { sink } = interleaved();
-    sink.packet({ id: 8, t: 5, node: 'rcv', dev: 'eth0', bytes: datagram(parseQuad('10.2.0.20')!, G, 2), origin: null });
+    sink.packet({ id: 8, t: 5, node: 'rcv', dev: 'eth0', bytes: datagram(parseIpv4('10.2.0.20')!, G, 2), origin: null });
     const j = groupJourney(sink, { group: '239.1.1.1' }, new TraceQuery(sink));
     expect(j.group).toMatchObject({ sent: 2, shown: 2 });
     expect(j.packets.map((p) => p.id)).not.toContain(8);
@@ -148,7 +149,7 @@ describe('TraceQuery.journeys (one pass for many packets)', () => {
     await s.runStepActions({ step: 0 });
     await s.runStepActions({ step: 1 });
     const sink = s.session.trace;
-    const roots = [...sink.packets.values()].filter((p) => p.origin === null && parseQuad([...p.bytes.subarray(16, 20)].join('.')) === parseQuad('239.1.1.1')).map((p) => p.id);
+    const roots = [...sink.packets.values()].filter((p) => p.origin === null && parseIpv4([...p.bytes.subarray(16, 20)].join('.')) === parseIpv4('239.1.1.1')).map((p) => p.id);
     const q = new TraceQuery(sink);
     const batched = q.journeys(roots);
     // A fresh index for the per-datagram side, so neither shares state with the other.
